@@ -1,0 +1,77 @@
+"""The typer app that every command registers on, and what the commands share."""
+
+import json
+import math
+import os
+from typing import Annotated, Any
+
+import jax
+import numpy as np
+import typer
+
+from .._nonlinearity import NONLINEARITIES, AbstractNonlinearity, nonlinearity
+
+
+app = typer.Typer(
+    name="dmft",
+    help="Dynamic mean-field theory of random neural networks.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+PhiOption = Annotated[
+    str,
+    typer.Option(
+        "--phi", help=f"Nonlinearity: one of {', '.join(sorted(NONLINEARITIES))}."
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object instead of text.")
+]
+
+
+def parse_phi(name: str) -> AbstractNonlinearity:
+    """The nonlinearity named on the command line (raises a one-line ValueError)."""
+    return nonlinearity(name)
+
+
+def use_float64() -> None:
+    """Theory commands compute in float64: results are checked to ~1e-6 relative."""
+    jax.config.update("jax_enable_x64", True)
+
+
+def use_compilation_cache() -> None:
+    """Reuse compiled programs across CLI invocations (compilation dominates small runs)."""
+    cache = os.environ.get(
+        "DMFT_COMPILATION_CACHE", os.path.expanduser("~/.cache/dmft/jax")
+    )
+    if cache:
+        jax.config.update("jax_compilation_cache_dir", cache)
+        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+
+
+def to_builtin(value: Any) -> Any:
+    """Convert arrays and NumPy scalars to JSON-ready Python values (NaN/inf -> None)."""
+    if isinstance(value, dict):
+        return {str(k): to_builtin(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_builtin(v) for v in value]
+    if isinstance(value, jax.Array | np.ndarray | np.generic):
+        value = np.asarray(value).tolist()
+        return to_builtin(value) if isinstance(value, list) else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def emit(result: dict[str, Any], as_json: bool) -> None:
+    """Print a command's result: one JSON object, or one `key: value` line each."""
+    result = to_builtin(result)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for key, value in result.items():
+        if isinstance(value, dict | list):
+            value = json.dumps(value)
+        typer.echo(f"{key}: {value}")

@@ -1,0 +1,37 @@
+"""Entry point of the `dmft` command: errors become one line on stderr, no traceback."""
+
+import sys
+
+import click
+
+from ._commands._app import app, use_compilation_cache
+
+
+# Each command module registers itself on `app` when imported; one line per command.
+from ._commands import (  # noqa: E402, F401  # isort: skip
+    _app,
+)
+
+
+def main() -> None:
+    """Run the `dmft` CLI; bad input or a failed solve exits non-zero with one line."""
+    use_compilation_cache()
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        print("dmft: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except click.ClickException as e:
+        print(f"dmft: error: {e.format_message()}", file=sys.stderr)
+        sys.exit(2)
+    except Exception as e:  # one clear line for the user, never a traceback
+        message = str(e).strip().splitlines()
+        first = message[0] if message else type(e).__name__
+        print(f"dmft: error: {first}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
