@@ -2,7 +2,7 @@
 
 import sys
 
-import click
+import typer
 
 from ._commands._app import app, use_compilation_cache
 
@@ -18,12 +18,12 @@ def main() -> None:
     use_compilation_cache()
     try:
         app(standalone_mode=False)
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         sys.exit(e.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         print("dmft: interrupted", file=sys.stderr)
         sys.exit(130)
-    except click.ClickException as e:
+    except typer.TyperException as e:  # usage errors: unknown option, bad value
         print(f"dmft: error: {e.format_message()}", file=sys.stderr)
         sys.exit(2)
     except Exception as e:  # one clear line for the user, never a traceback
