@@ -2,9 +2,10 @@
 
 import os
 import pathlib
-import tempfile
 
 import matplotlib
+
+from .._atomic import atomic_path
 
 
 matplotlib.use("Agg")
@@ -39,18 +40,11 @@ def save_figure(fig, stem: str | os.PathLike, formats=("png", "pdf")) -> list[st
     file in the same folder, then `os.replace`): an interrupted run never leaves a
     half-written image. Returns the paths written."""
     stem = pathlib.Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
         path = stem.with_name(f"{stem.name}.{fmt}")
-        fd, tmp = tempfile.mkstemp(dir=stem.parent, suffix=f".{fmt}.tmp")
-        os.close(fd)
-        try:
+        with atomic_path(path) as tmp:
             fig.savefig(tmp, format=fmt, dpi=150, bbox_inches="tight")
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
         paths.append(str(path))
     plt.close(fig)
     return paths

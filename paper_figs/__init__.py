@@ -1,0 +1,6 @@
+"""The classic figures of the field, theory against simulation: one module per figure.
+
+Each module defines `NAME`, `compute(quick, cache)` returning a JSON-ready dict of every
+plotted array, and `plot(data, stem)` writing `stem.png` and `stem.pdf`. Run them all with
+`python -m paper_figs` or `dmft figures`; one with `dmft figures --only NAME`.
+"""
