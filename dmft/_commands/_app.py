@@ -75,3 +75,8 @@ def emit(result: dict[str, Any], as_json: bool) -> None:
         if isinstance(value, dict | list):
             value = json.dumps(value)
         typer.echo(f"{key}: {value}")
+
+
+@app.callback()
+def _root() -> None:
+    """Dynamic mean-field theory of random neural networks: `dmft COMMAND --help`."""
