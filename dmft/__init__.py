@@ -29,5 +29,14 @@ from ._quadrature import (
     SinhTrapezoid as SinhTrapezoid,
 )
 
+# two-time DMFT
+from .twotime import (
+    GaussianInitial as GaussianInitial,
+    TwoTimeOptions as TwoTimeOptions,
+    TwoTimeResult as TwoTimeResult,
+    TwoTimeSolution as TwoTimeSolution,
+    solve_two_time as solve_two_time,
+)
+
 
 __version__ = importlib.metadata.version("dmft")

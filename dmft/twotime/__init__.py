@@ -1,0 +1,12 @@
+"""Two-time dynamic mean-field theory: $C(t, t')$, $m(t)$ and responses from any
+initial condition, by iterating the sampled effective single-neuron process."""
+
+from ._options import (
+    GaussianInitial as GaussianInitial,
+    TwoTimeOptions as TwoTimeOptions,
+)
+from ._solution import (
+    TwoTimeResult as TwoTimeResult,
+    TwoTimeSolution as TwoTimeSolution,
+)
+from ._solve import solve_two_time as solve_two_time

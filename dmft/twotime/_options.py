@@ -1,0 +1,91 @@
+"""The small option objects of the two-time DMFT solver."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array, Float
+
+from .._ensemble import check_finite, check_finite_nonnegative
+
+
+class GaussianInitial(eqx.Module):
+    """The initial condition $h(t_0) \\sim N(m_0, q_0)$ of every neuron, drawn
+    independently of the couplings and biases.
+
+    **Arguments:**
+
+    - `mean`: $m_0$.
+    - `variance`: $q_0 \\ge 0$.
+    """
+
+    mean: Float[Array, ""] = eqx.field(default=0.0, converter=jnp.asarray)
+    variance: Float[Array, ""] = eqx.field(default=1.0, converter=jnp.asarray)
+
+    def __check_init__(self):
+        check_finite(mean=self.mean)
+        check_finite_nonnegative(variance=self.variance)
+
+
+class TwoTimeOptions(eqx.Module):
+    """How the two-time DMFT fixed point is sampled and iterated.
+
+    Each iteration maps $C_\\phi \\to (1 - \\alpha) C_\\phi + \\alpha F(C_\\phi)$, where
+    $F$ samples `n_samples` paths of the effective process and re-estimates
+    $C_\\phi(t, t') = E[\\phi(h(t)) \\phi(h(t'))]$ and $m_\\phi(t) = E[\\phi(h(t))]$; the
+    iteration stops when $\\max |F(C_\\phi) - C_\\phi|$ and $\\max|F(m_\\phi) - m_\\phi|$
+    fall below `tol`.
+
+    The same random numbers (white noise behind $\\eta$, biases, initial values,
+    Brownian increments) are reused in every iteration ("common random numbers"):
+    $F$ is then a deterministic map whose fixed point the tolerance measures, and the
+    sampling error, $O(M^{-1/2})$, is reported separately by the solution. With fresh
+    samples each iteration the change could never fall below the sampling noise.
+
+    **Arguments:**
+
+    - `n_samples`: $M$, the number of sampled neurons (paths). The sampling error of
+      $C$ is about $q / \\sqrt{M}$.
+    - `damping`: $\\alpha \\in (0, 1]$, the weight of the new estimate (1: no damping).
+      The sampled map is causal (see `causal_factor`), so the undamped iteration
+      converges like a Picard iteration in the cases we tried; damping is there for
+      harder ones.
+    - `tol`: absolute tolerance on the change of $C_\\phi$ and $m_\\phi$ per iteration.
+    - `max_iterations`: iterations before giving up.
+    - `jitter`: $\\epsilon$, added to the diagonal of the covariance of $\\eta$
+      (relative to its mean diagonal) before its Cholesky factor is taken: the
+      sampled covariance is numerically rank-deficient.
+    - `response_samples`: how many of the paths are differentiated for the response
+      functions (each costs one forward-mode Jacobian of size $n_t \\times n_t$);
+      0 skips the response.
+
+    **Raises:** `ValueError` for `n_samples < 1`, `damping` outside $(0, 1]$,
+    `tol <= 0`, `max_iterations < 1`, negative `jitter` or `response_samples`, or
+    `response_samples > n_samples`.
+    """
+
+    n_samples: int = eqx.field(default=2000, static=True)
+    damping: Float[Array, ""] = eqx.field(default=1.0, converter=jnp.asarray)
+    tol: Float[Array, ""] = eqx.field(default=1e-3, converter=jnp.asarray)
+    max_iterations: int = eqx.field(default=100, static=True)
+    jitter: Float[Array, ""] = eqx.field(default=1e-10, converter=jnp.asarray)
+    response_samples: int = eqx.field(default=64, static=True)
+
+    def __check_init__(self):
+        if int(self.n_samples) != self.n_samples or self.n_samples < 1:
+            raise ValueError(
+                f"`n_samples` must be an integer >= 1; got {self.n_samples}."
+            )
+        check_finite_nonnegative(damping=self.damping, tol=self.tol, jitter=self.jitter)
+        if not isinstance(self.damping, jax.core.Tracer) and not 0 < self.damping <= 1:
+            raise ValueError(f"`damping` must lie in (0, 1]; got {self.damping}.")
+        if not isinstance(self.tol, jax.core.Tracer) and not self.tol > 0:
+            raise ValueError(f"`tol` must be > 0; got {self.tol}.")
+        if int(self.max_iterations) != self.max_iterations or self.max_iterations < 1:
+            raise ValueError(
+                f"`max_iterations` must be an integer >= 1; got {self.max_iterations}."
+            )
+        if not 0 <= self.response_samples <= self.n_samples:
+            raise ValueError(
+                "`response_samples` must lie in [0, n_samples]; got "
+                f"{self.response_samples} with n_samples={self.n_samples}."
+            )
