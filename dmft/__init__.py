@@ -29,6 +29,28 @@ from ._quadrature import (
     SinhTrapezoid as SinhTrapezoid,
 )
 
+# finite networks
+from .network import (
+    AbstractDynamics as AbstractDynamics,
+    ContinuousTime as ContinuousTime,
+    DiscreteTime as DiscreteTime,
+    LyapunovSpectrum as LyapunovSpectrum,
+    RateNetwork as RateNetwork,
+    Sampling as Sampling,
+    StationaryStatistics as StationaryStatistics,
+    autocorrelation as autocorrelation,
+    entropy_rate as entropy_rate,
+    iterate as iterate,
+    kaplan_yorke_dimension as kaplan_yorke_dimension,
+    lyapunov_spectrum as lyapunov_spectrum,
+    participation_ratio as participation_ratio,
+    population_moments as population_moments,
+    random_state as random_state,
+    shard_batch as shard_batch,
+    simulate as simulate,
+    stationary_statistics as stationary_statistics,
+)
+
 # two-time DMFT
 from .twotime import (
     GaussianInitial as GaussianInitial,

@@ -1,0 +1,99 @@
+"""How a network is advanced in time: continuous time (diffrax) or a discrete map.
+
+Both dynamics offer the same two primitives, so that statistics and Lyapunov exponents
+are written once: `sample` (advance and record the state on a regular grid) and
+`advance_tangent` (advance the state together with `k` tangent vectors).
+"""
+
+import abc
+import math
+
+import diffrax
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jaxtyping import Array, Float, PRNGKeyArray
+
+from ._network import RateNetwork
+
+
+def whole_steps(duration: float, step: float, name: str) -> int:
+    """`duration / step` as an integer, or a ValueError saying what to change."""
+    steps = round(duration / step)
+    if steps < 1 or not math.isclose(steps * step, duration, rel_tol=1e-9):
+        raise ValueError(
+            f"`{name}` = {duration} must be a positive multiple of the step {step}."
+        )
+    return steps
+
+
+def is_noisy(network: RateNetwork) -> bool:
+    """Whether to draw noise. It decides the solver, so it is read at trace time; a
+    traced amplitude (the network passed through `jax.jit`) takes the noisy route,
+    which is also exact when the amplitude is 0."""
+    if isinstance(network.noise, jax.core.Tracer):
+        return True
+    return bool(np.asarray(network.noise) > 0)
+
+
+class AdditiveNoise(diffrax.AbstractTerm):
+    """$\\sigma\\, dB$ on the state $h$; tangent vectors, if carried, get no noise.
+
+    The noise is additive (its vector field is the constant $\\sigma$), which is what
+    lets ShARK/SRA reach strong order 1. Carrying the tangent vectors in the same solve
+    makes them see the same frozen noise realisation as the trajectory: the Lyapunov
+    exponents are those of the random dynamical system.
+    """
+
+    sigma: Float[Array, ""]
+    path: diffrax.AbstractBrownianPath
+    # Shape of the tangent vectors carried next to `h` in the state `(h, Q)`, if any.
+    tangents: tuple[int, ...] | None = eqx.field(static=True, default=None)
+
+    def vf(self, t, y, args):
+        return self.sigma
+
+    def contr(self, t0, t1, **kwargs):
+        return self.path.evaluate(t0, t1, **kwargs)
+
+    def prod(self, vf, control):
+        dh = vf * control
+        if self.tangents is None:
+            return dh
+        return dh, jnp.zeros(self.tangents, dh.dtype)
+
+
+class AbstractDynamics(eqx.Module):
+    """How a [`dmft.RateNetwork`][] is advanced in time: [`dmft.ContinuousTime`][] or
+    [`dmft.DiscreteTime`][]."""
+
+    @abc.abstractmethod
+    def sample(
+        self,
+        network: RateNetwork,
+        h: Float[Array, " n"],
+        t0: Float[Array, ""],
+        dt: float,
+        n_samples: int,
+        key: PRNGKeyArray,
+        throw: bool,
+    ) -> tuple[Float[Array, "n_samples n"], diffrax.RESULTS]:
+        """The states at `t0 + dt, ..., t0 + n_samples dt`, and the solver's result."""
+
+    @abc.abstractmethod
+    def advance_tangent(
+        self,
+        network: RateNetwork,
+        h: Float[Array, " n"],
+        Q: Float[Array, "n k"],
+        t0: Float[Array, ""],
+        duration: float,
+        key: PRNGKeyArray,
+        throw: bool,
+    ) -> tuple[Float[Array, " n"], Float[Array, "n k"], diffrax.RESULTS]:
+        """State and tangent vectors after `duration`, and the solver's result."""
+
+    @abc.abstractmethod
+    def check(self, **durations: float) -> None:
+        """Raise `ValueError` unless every duration is compatible with the dynamics."""

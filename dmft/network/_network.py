@@ -1,0 +1,138 @@
+"""A finite random rate network: couplings, biases, nonlinearity and noise amplitude."""
+
+import equinox as eqx
+import jax.numpy as jnp
+import jax.random as jr
+from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
+
+from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
+from .._nonlinearity import AbstractNonlinearity, Tanh
+
+
+class RateNetwork(eqx.Module):
+    """One realisation of a random rate network,
+
+    $$dh_i = \\Big(-h_i + \\sum_j W_{ij} \\phi(h_j) + b_i\\Big) dt + \\sigma dB_i,$$
+
+    with independent Brownian motions $B_i$ (an ODE when $\\sigma = 0$).
+
+    Build it from your own couplings (to compare with another simulator on the same
+    $W, b$) with `RateNetwork(W, b, phi, noise)`, or draw it from an ensemble with
+    [`dmft.RateNetwork.sample`][].
+
+    **Arguments:**
+
+    - `W`: couplings, shape `(n, n)`; `W[i, j]` is the weight from $j$ to $i$.
+    - `b`: biases, shape `(n,)` (default zeros).
+    - `phi`: the nonlinearity (default `Tanh()`).
+    - `noise`: white-noise amplitude $\\sigma \\ge 0$.
+
+    **Raises:**
+
+    `ValueError` if `W` is not square, `b` does not have length `n`, or any entry is
+    NaN/infinite, or `noise` is negative.
+    """
+
+    W: Float[Array, "n n"]
+    b: Float[Array, " n"]
+    phi: AbstractNonlinearity
+    noise: Float[Array, ""]
+
+    def __init__(
+        self,
+        W: Float[ArrayLike, "n n"],
+        b: Float[ArrayLike, " n"] | None = None,
+        phi: AbstractNonlinearity = Tanh(),
+        noise: Float[ArrayLike, ""] = 0.0,
+    ):
+        W = jnp.asarray(W)
+        if not jnp.issubdtype(W.dtype, jnp.floating):
+            W = W.astype(float)
+        self.W = W
+        self.b = jnp.zeros(W.shape[:1], W.dtype) if b is None else jnp.asarray(b)
+        self.phi = phi
+        self.noise = jnp.asarray(noise, W.dtype)
+
+    def __check_init__(self):
+        if self.W.ndim != 2 or self.W.shape[0] != self.W.shape[1]:
+            raise ValueError(f"`W` must be a square (n, n) matrix; got {self.W.shape}.")
+        if self.b.shape != self.W.shape[:1]:
+            raise ValueError(
+                f"`b` must have shape ({self.W.shape[0]},) to match `W`; "
+                f"got {self.b.shape}."
+            )
+        if self.noise.ndim != 0:
+            raise ValueError(f"`noise` must be a scalar; got shape {self.noise.shape}.")
+        if not isinstance(self.phi, AbstractNonlinearity):
+            raise ValueError(
+                f"`phi` must be a dmft nonlinearity; got {type(self.phi).__name__}."
+            )
+        check_finite(W=self.W, b=self.b)
+        check_finite_nonnegative(noise=self.noise)
+
+    @classmethod
+    def sample(
+        cls,
+        ensemble: NetworkEnsemble,
+        key: PRNGKeyArray,
+        n: int,
+        dtype: jnp.dtype | None = None,
+    ) -> "RateNetwork":
+        """Draw one network: $W_{ij} \\sim N(\\bar w/n, \\sigma_w^2/n)$ and
+        $b_i \\sim N(\\bar b, \\sigma_b^2)$, independently, with the ensemble's
+        nonlinearity and noise amplitude.
+
+        Works under `jax.vmap` over keys (one network per key).
+
+        **Arguments:**
+
+        - `ensemble`: the [`dmft.NetworkEnsemble`][].
+        - `key`: a `jax.random` key.
+        - `n`: number of neurons (a Python int >= 1).
+        - `dtype`: floating dtype (default: float64 if x64 is enabled, else float32).
+
+        **Returns:**
+
+        A `RateNetwork`.
+
+        **Raises:**
+
+        `ValueError` if `n < 1`.
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"`n` must be an integer >= 1; got {n!r}.")
+        dtype = jnp.result_type(float) if dtype is None else dtype
+        kw, kb = jr.split(key)
+        mean_w, sigma_w, mean_b, sigma_b, noise = (
+            jnp.asarray(x, dtype)
+            for x in (
+                ensemble.mean_w,
+                ensemble.sigma_w,
+                ensemble.mean_b,
+                ensemble.sigma_b,
+                ensemble.noise,
+            )
+        )
+        scale = jnp.asarray(n, dtype)
+        W = mean_w / scale + sigma_w / jnp.sqrt(scale) * jr.normal(kw, (n, n), dtype)
+        b = mean_b + sigma_b * jr.normal(kb, (n,), dtype)
+        return cls(W, b, ensemble.phi, noise)
+
+    @property
+    def n(self) -> int:
+        """Number of neurons."""
+        return self.W.shape[0]
+
+    def drift(self, t, h: Float[Array, "*batch n"], args=None) -> Array:
+        """The deterministic vector field $-h + W\\phi(h) + b$ (diffrax signature).
+
+        A leading batch axis is a matrix-matrix product: many trajectories on one $W$.
+        """
+        return -h + self.phi(h) @ self.W.T + self.b
+
+    def tangent(
+        self, h: Float[Array, " n"], v: Float[Array, "n k"]
+    ) -> Float[Array, "n k"]:
+        """The linearised flow $-v + W \\operatorname{diag}(\\phi'(h)) v$ applied to
+        the `k` tangent vectors stored as columns of `v`."""
+        return -v + self.W @ (self.phi.derivative(h)[:, None] * v)

@@ -1,0 +1,145 @@
+"""Stationary statistics of a network, measured in chunks over a long run."""
+
+import math
+
+import diffrax
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import jax.random as jr
+from jaxtyping import ArrayLike, Float, PRNGKeyArray
+
+from ._autocorrelation import (
+    StationaryStatistics,
+    accumulate,
+    check_lags,
+    finalize,
+    init_autocorrelation,
+)
+from ._continuous import ContinuousTime, random_state
+from ._dynamics import AbstractDynamics
+from ._network import RateNetwork
+
+
+class Sampling(eqx.Module):
+    """How a stationary run is sampled.
+
+    **Arguments:**
+
+    - `dt`: interval between samples (time units).
+    - `max_lag`: largest lag of $\\Delta(\\tau)$ (time units); it should cover the
+        decay of $\\Delta$ (the static part is estimated beyond it).
+    - `chunk`: samples simulated and folded into the statistics at a time; memory is
+        `O((chunk + max_lag/dt) n)` however long the run.
+
+    All three fix array shapes, hence static.
+    """
+
+    dt: float = eqx.field(default=0.1, static=True)
+    max_lag: float = eqx.field(default=20.0, static=True)
+    chunk: int = eqx.field(default=1000, static=True)
+
+    def __check_init__(self):
+        if not (math.isfinite(self.dt) and self.dt > 0):
+            raise ValueError(f"`dt` must be finite and > 0; got {self.dt}.")
+        if not (math.isfinite(self.max_lag) and self.max_lag >= 0):
+            raise ValueError(f"`max_lag` must be finite and >= 0; got {self.max_lag}.")
+        if self.chunk < 1:
+            raise ValueError(f"`chunk` must be >= 1; got {self.chunk}.")
+
+
+def check_window(t_burn: float, t1: float) -> None:
+    """Raise `ValueError` unless `0 <= t_burn < t1`, both finite."""
+    if not (math.isfinite(t_burn) and math.isfinite(t1)):
+        raise ValueError(f"`t_burn` and `t1` must be finite; got {t_burn}, {t1}.")
+    if t_burn < 0:
+        raise ValueError(f"`t_burn` must be >= 0; got {t_burn}.")
+    if not t1 > t_burn:
+        raise ValueError(f"`t1` must be > `t_burn`; got t_burn={t_burn}, t1={t1}.")
+
+
+def stationary_statistics(
+    network: RateNetwork,
+    key: PRNGKeyArray,
+    t_burn: float,
+    t1: float,
+    *,
+    sampling: Sampling = Sampling(),
+    dynamics: AbstractDynamics = ContinuousTime(),
+    h0: Float[ArrayLike, " n"] | None = None,
+    throw: bool = True,
+) -> StationaryStatistics:
+    """Run the network from `h0` at time 0 to `t1` and measure, on the window
+    $[t_\\mathrm{burn}, t_1]$, the population moments $m(t), q(t)$ and the stationary
+    autocorrelation $\\Delta(\\tau) = \\langle \\delta h_i(t)\\,\\delta h_i(t+\\tau)\\rangle$
+    with its static part $\\Delta_\\infty$ (see [`dmft.StationaryStatistics`][]).
+
+    The trajectory is never stored: the window is simulated `sampling.chunk` samples
+    at a time and each chunk is folded into running FFT lag sums. Batched over
+    networks, initial conditions or noise with `jax.vmap` (one key per member).
+
+    **Arguments:**
+
+    - `network`: the [`dmft.RateNetwork`][] (n >= 2).
+    - `key`: `jax.random` key for the initial state (if `h0` is None) and the noise.
+    - `t_burn`: burn-in discarded before measuring.
+    - `t1`: end of the run.
+    - `sampling`: a [`dmft.Sampling`][] (sample interval, largest lag, chunk size).
+    - `dynamics`: [`dmft.ContinuousTime`][] (default) or [`dmft.DiscreteTime`][].
+    - `h0`: initial state (default: $h_i(0) \\sim N(0, 1)$ from `key`).
+    - `throw`: raise if a solve fails; otherwise see the `result` field.
+
+    **Returns:**
+
+    A [`dmft.StationaryStatistics`][].
+
+    **Raises:**
+
+    `ValueError` if `n < 2`, the window is not `0 <= t_burn < t1`, the window is
+    shorter than `2 max_lag`, or times are not multiples of a discrete step.
+    """
+    n = network.n
+    if n < 2:
+        raise ValueError(f"Population statistics need n >= 2 neurons; got n={n}.")
+    check_window(t_burn, t1)
+    dt = sampling.dt
+    samples = round((t1 - t_burn) / dt)
+    lags = check_lags(samples, dt, sampling.max_lag)
+    dynamics.check(dt=dt, **({"t_burn": t_burn} if t_burn > 0 else {}))
+    n_chunks = -(-samples // sampling.chunk)
+    chunk = -(-samples // n_chunks)
+    dtype = network.W.dtype
+    key_h0, key_burn, key_run = jr.split(key, 3)
+    if h0 is None:
+        h = random_state(key_h0, network)
+    else:
+        h = jnp.asarray(h0, dtype)
+        if h.shape != (n,):
+            raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
+    result = diffrax.RESULTS.successful
+    if t_burn > 0:
+        ys, result = dynamics.sample(
+            network, h, jnp.asarray(0.0, dtype), t_burn, 1, key_burn, throw
+        )
+        h = ys[-1]
+
+    # Samples at t_burn + dt, ..., t_burn + samples dt; chunk c starts at
+    # t_burn + c chunk dt. The last chunk may run past t1: its extra samples are masked.
+    def body(carry, c):
+        h, state, result = carry
+        t0 = jnp.asarray(t_burn, dtype) + c * chunk * jnp.asarray(dt, dtype)
+        key_c = jr.fold_in(key_run, c)
+        ys, res = dynamics.sample(network, h, t0, dt, chunk, key_c, throw)
+        mask = c * chunk + jnp.arange(chunk) < samples
+        state, m, q = accumulate(state, ys, mask)
+        result = diffrax.RESULTS.where(
+            result == diffrax.RESULTS.successful, res, result
+        )
+        return (ys[-1], state, result), (t0 + dt * jnp.arange(1, chunk + 1), m, q)
+
+    state = init_autocorrelation(n, lags, dtype)
+    (_, state, result), (ts, m, q) = jax.lax.scan(
+        body, (h, state, result), jnp.arange(n_chunks)
+    )
+    ts, m, q = (x.reshape(-1)[:samples] for x in (ts, m, q))
+    return finalize(state, dt, ts, m, q, result)
