@@ -39,7 +39,7 @@ def path_response(
     """
     weights = trapezoid_weights(ts)
 
-    def one(sums, sample):
+    def one(stats, sample):
         f, y0, key = sample
 
         def path(u):
@@ -49,13 +49,18 @@ def path_response(
         jac, h = jax.jacfwd(path, has_aux=True)(jnp.zeros_like(f))
         r = jac / weights
         r_phi = phi.derivative(h)[:, None] * r
-        s_r, s_phi, s_phi2 = sums
-        return (s_r + r, s_phi + r_phi, s_phi2 + r_phi**2), None
+        # Welford's update: sum-of-squares minus square-of-sum would lose the
+        # (possibly zero) variance to rounding.
+        count, mean_r, mean_phi, m2_phi = stats
+        count = count + 1
+        delta = r_phi - mean_phi
+        mean_phi = mean_phi + delta / count
+        m2_phi = m2_phi + delta * (r_phi - mean_phi)
+        return (count, mean_r + (r - mean_r) / count, mean_phi, m2_phi), None
 
     n = ts.shape[0]
     zeros = jnp.zeros((n, n), ts.dtype)
-    (s_r, s_phi, s_phi2), _ = lax.scan(one, (zeros, zeros, zeros), (forcing, h0, keys))
+    init = (jnp.asarray(0, ts.dtype), zeros, zeros, zeros)
+    (_, r, r_phi, m2_phi), _ = lax.scan(one, init, (forcing, h0, keys))
     k = forcing.shape[0]
-    r_phi = s_phi / k
-    var = jnp.maximum(s_phi2 / k - r_phi**2, 0.0) * k / max(k - 1, 1)
-    return s_r / k, r_phi, jnp.sqrt(var / k)
+    return r, r_phi, jnp.sqrt(jnp.maximum(m2_phi, 0.0) / max(k - 1, 1) / k)

@@ -43,8 +43,10 @@ class TwoTimeSolution(eqx.Module):
     population). With independent couplings $W_{ij}$, $W_{ji}$ the effective process
     has no reaction term, so $R(t, t') = e^{-(t - t')}$ for $t > t'$ on every path
     (zero sampling error) and $R_\\phi(t, t') = E[\\phi'(h(t))] e^{-(t - t')}$, whose
-    standard error is `response_phi_stderr`. On the grid the input is a hat function;
-    $R(t, t) = 1/2$ (the midpoint of the jump).
+    standard error is `response_phi_stderr`. On the grid the input is a hat function
+    of unit integral, so $R$ is $e^{-(t - t')}$ averaged over it: $R(t, t) = 1/2$ (the
+    midpoint of the jump; 0 and 1 at the grid's ends), $O(\\Delta t^2)$ off elsewhere but $O(\\Delta t)$ in the
+    column $t' = t_0$, where the hat is cut in half.
 
     **Fields:** `ts`, `m`, `q`, `C`, `m_phi`, `C_phi`, their `*_stderr`, `response`,
     `response_phi`, `response_phi_stderr` (zeros when `response_samples=0`),

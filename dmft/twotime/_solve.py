@@ -84,12 +84,12 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         return p.T @ p / M, jnp.mean(p, axis=0), h
 
     def cond(state):
-        i, _, _, _, _, change, _ = state
+        i, _, _, _, _, _, change, _ = state
         going = (change >= options.tol) & jnp.isfinite(change)
         return (i < options.max_iterations) & ((i == 0) | going)
 
     def body(state):
-        i, c_phi, m_phi, _, _, _, history = state
+        i, c_phi, m_phi, _, _, _, _, history = state
         new_c, new_m, h = update(c_phi, m_phi)
         change = jnp.maximum(
             jnp.max(jnp.abs(new_c - c_phi)), jnp.max(jnp.abs(new_m - m_phi))
@@ -97,7 +97,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         history = history.at[i].set(change)
         c_next = c_phi + options.damping * (new_c - c_phi)
         m_next = m_phi + options.damping * (new_m - m_phi)
-        return i + 1, c_next, m_next, c_phi, m_phi, change, history
+        return i + 1, c_next, m_next, c_phi, m_phi, h, change, history
 
     # Initial guess: every neuron frozen at its initial value, h(t) = h(t0).
     p0 = phi(h0)
@@ -105,12 +105,12 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     m0 = jnp.full((n,), jnp.mean(p0))
     history0 = jnp.zeros(options.max_iterations, ts.dtype)
     inf = jnp.asarray(jnp.inf, ts.dtype)
-    init = (jnp.asarray(0), c0, m0, c0, m0, inf, history0)
-    iterations, _, _, c_used, m_used, change, history = lax.while_loop(cond, body, init)
-
-    # The returned statistics are those of the paths driven by the last input c_used,
-    # so C, m, q and C_phi describe one and the same set of paths.
-    h = effective_paths(ts, forcing(c_used, m_used, slice(None)), h0, noise, bm_keys)
+    h_frozen = jnp.broadcast_to(h0[:, None], (M, n))
+    init = (jnp.asarray(0), c0, m0, c0, m0, h_frozen, inf, history0)
+    # The loop carries the last paths h and the input (c_used, m_used) that drove
+    # them, so that C, m, q and C_phi below describe one and the same set of paths.
+    state = lax.while_loop(cond, body, init)
+    iterations, _, _, c_used, m_used, h, change, history = state
     m, m_err, C, C_err = _mean_and_covariance(h, centre=True)
     m_phi, _, c_phi, c_phi_err = _mean_and_covariance(phi(h), centre=False)
 

@@ -1,0 +1,224 @@
+"""Two-time DMFT: linear networks against their closed-form Gaussian solution, the
+response, convergence reporting and bad input."""
+
+import equinox as eqx
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from scipy import integrate
+from scipy.special import i0e
+
+import dmft
+
+
+def _riemann(t, s, a):
+    """$e^{-(t + s)} I_0(2 a \\sqrt{t s})$, overflow-free."""
+    x = 2 * a * np.sqrt(np.maximum(t * s, 0.0))
+    return i0e(x) * np.exp(x - t - s)
+
+
+class _LinearTheory:
+    """The linear network $\\phi(h) = h$ for $N \\to \\infty$, independently of the
+    solver. With $D(t, t') = e^{t + t'} C(t, t')$ the DMFT covariance obeys the
+    Goursat problem $\\partial_t \\partial_{t'} D = \\sigma_w^2 D + S$, $D(t, 0) =
+    D(0, t') = q_0$, with source $S = e^{s + s'} (\\sigma_w^2 m(s) m(s') +
+    \\sigma_b^2) + \\sigma^2 e^{2 s} \\delta(s - s')$ (from $\\eta$'s non-centred
+    covariance, the biases and the white noise). Its Riemann function is
+    $I_0(2 \\sigma_w \\sqrt{t t'})$ (it solves $\\partial_t \\partial_{t'} K =
+    \\sigma_w^2 K$ with $K = 1$ on the axes), hence
+
+    $$C(t, t') = q_0 e^{-(t+t')} I_0(2\\sigma_w\\sqrt{t t'})
+      + \\sigma^2 \\int_0^{t \\wedge t'} e^{2s - t - t'} I_0(\\ldots)\\,ds
+      + \\int_0^t\\!\\int_0^{t'} e^{s + s' - t - t'} I_0(\\ldots)
+        (\\sigma_w^2 m(s) m(s') + \\sigma_b^2)\\,ds\\,ds'.$$
+
+    The mean obeys $\\dot m = -(1 - \\bar w) m + \\bar b + A \\sin t$: closed form.
+    """
+
+    def __init__(self, sw, sb, noise, w0, b0, m0, q0, amp):
+        self.sw, self.sb, self.noise = sw, sb, noise
+        self.w0, self.b0, self.m0, self.q0, self.amp = w0, b0, m0, q0, amp
+
+    def m(self, t):
+        a = 1 - self.w0
+        particular = self.b0 / a + self.amp * (a * np.sin(t) - np.cos(t)) / (a**2 + 1)
+        at0 = self.b0 / a - self.amp / (a**2 + 1)
+        return particular + (self.m0 - at0) * np.exp(-a * t)
+
+    def C(self, t, s):
+        a = self.sw
+        out = self.q0 * _riemann(t, s, a)
+        if self.noise:
+            noise, _ = integrate.quad(
+                lambda u: (
+                    np.exp(2 * u - t - s)
+                    * _riemann(t - u, s - u, a)
+                    * np.exp(t - u + s - u)
+                ),
+                0,
+                min(t, s),
+                epsabs=1e-11,
+            )
+            out += self.noise**2 * noise
+        source, _ = integrate.dblquad(
+            lambda v, u: (
+                _riemann(t - u, s - v, a)
+                * (self.sw**2 * self.m(u) * self.m(v) + self.sb**2)
+            ),
+            0,
+            t,
+            0,
+            s,
+            epsabs=1e-10,
+        )
+        return out + source
+
+
+def _solve_linear(theory, key, n_samples, t1=4.0, dt=0.1, response_samples=0):
+    ensemble = dmft.NetworkEnsemble(
+        phi=dmft.Linear(),
+        sigma_w=theory.sw,
+        sigma_b=theory.sb,
+        mean_w=theory.w0,
+        mean_b=theory.b0,
+        noise=theory.noise,
+    )
+    ts = jnp.linspace(0.0, t1, round(t1 / dt) + 1)
+    return dmft.solve_two_time(
+        ensemble,
+        ts,
+        dmft.GaussianInitial(theory.m0, theory.q0),
+        key=key,
+        drive=lambda t: theory.amp * jnp.sin(t),
+        options=dmft.TwoTimeOptions(
+            n_samples=n_samples, tol=1e-6, response_samples=response_samples
+        ),
+    )
+
+
+# Heun's method on the grid (dt = 0.1) has a local error dt^3/12 in the relaxation term,
+# a global relative error ~ dt^2/12 ~ 1e-3 of O(1) quantities; 3e-3 covers it.
+DISCRETISATION = 3e-3
+
+
+def test_linear_noiseless_matches_bessel_closed_form(getkey):
+    # Zero means, no bias, no noise: C(t, t') = q0 e^{-(t+t')} I0(2 sw sqrt(t t')).
+    theory = _LinearTheory(0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    sol = _solve_linear(theory, getkey(), n_samples=4000, t1=5.0, response_samples=4)
+    assert bool(sol.converged)
+    ts = np.asarray(sol.ts)
+    exact = theory.q0 * _riemann(ts[:, None], ts[None, :], theory.sw)
+    # 5 standard errors of each entry (the self-consistent feedback of the sampling
+    # error is small for this stable linear network; measured max |err|/stderr ~ 1.3
+    # over the 2601 entries) plus the discretisation error.
+    err = np.abs(np.asarray(sol.C) - exact)
+    assert np.all(err <= 5 * np.asarray(sol.C_stderr) + DISCRETISATION)
+    np.testing.assert_allclose(
+        sol.q, np.diag(exact), atol=5 * float(sol.q_stderr.max())
+    )
+
+    # Response to a single neuron's input: e^{-(t - t')} on every path (no reaction
+    # term for independent W_ij, W_ji), 1/2 on the diagonal, 0 before the input.
+    lag = ts[:, None] - ts[None, :]
+    # Column t' = t0 excluded: there the input is half a hat function, whose average of
+    # e^{-(t - s)} differs from e^{-(t - t0)} at O(dt) (see TwoTimeSolution).
+    lower = (lag > 0) & (ts[None, :] > ts[0])
+    R = np.asarray(sol.response)
+    np.testing.assert_allclose(R[lower], np.exp(-lag[lower]), atol=DISCRETISATION)
+    np.testing.assert_allclose(np.diag(R)[1:-1], 0.5, atol=1e-12)
+    np.testing.assert_allclose(R[lag < 0], 0.0, atol=1e-12)
+    # phi' = 1: R_phi = R, with zero sampling error (up to the ~1e-9 rounding of
+    # forward-mode derivatives through 50 Heun steps).
+    np.testing.assert_allclose(sol.response_phi, R, atol=1e-12)
+    np.testing.assert_allclose(sol.response_phi_stderr, 0.0, atol=1e-7)
+
+
+def test_linear_full_gaussian_solution(getkey):
+    # Mean coupling, mean and random bias, white noise and a sinusoidal drive at once.
+    theory = _LinearTheory(
+        sw=0.5, sb=0.3, noise=0.5, w0=0.3, b0=0.2, m0=0.5, q0=1.0, amp=0.5
+    )
+    sol = _solve_linear(theory, getkey(), n_samples=4000)
+    assert bool(sol.converged)
+    ts = np.asarray(sol.ts)
+    np.testing.assert_array_less(
+        np.abs(np.asarray(sol.m) - theory.m(ts)),
+        5 * np.asarray(sol.m_stderr) + DISCRETISATION,
+    )
+    for t, s in [(0.5, 0.5), (1.0, 0.3), (2.0, 2.0), (4.0, 1.5), (4.0, 4.0)]:
+        i, j = np.searchsorted(ts, [t - 1e-9, s - 1e-9])
+        exact = theory.C(ts[i], ts[j])
+        tol = 5 * float(sol.C_stderr[i, j]) + DISCRETISATION
+        assert abs(float(sol.C[i, j]) - exact) <= tol, (t, s, float(sol.C[i, j]), exact)
+
+
+def test_not_converged_says_so_and_sweeps_compile_once(getkey):
+    ts = jnp.linspace(0.0, 10.0, 51)
+    # Two iterations cannot reach tol = 1e-3 from the frozen initial guess at g > 1.
+    options = dmft.TwoTimeOptions(n_samples=64, max_iterations=2, response_samples=0)
+    ensemble = dmft.NetworkEnsemble(sigma_w=2.0)
+    with pytest.raises(RuntimeError, match="did not converge"):
+        dmft.solve_two_time(ensemble, ts, key=getkey(), options=options)
+
+    # Physical parameters are traced, not static: a sweep compiles once.
+    @eqx.filter_jit
+    @eqx.debug.assert_max_traces(max_traces=1)
+    def solve(ensemble, initial, key):
+        return dmft.solve_two_time(
+            ensemble, ts, initial, key=key, options=options, throw=False
+        )
+
+    for g, q0 in [(1.5, 1.0), (2.0, 0.3), (2.5, 2.0)]:
+        initial = dmft.GaussianInitial(0.0, q0)
+        sol = solve(dmft.NetworkEnsemble(sigma_w=g), initial, getkey())
+        assert not bool(sol.converged)
+        assert sol.result == dmft.TwoTimeResult.max_iterations_reached
+        assert int(sol.iterations) == 2
+        assert np.all(np.asarray(sol.history) > 1e-3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n_samples=0), "n_samples"),
+        (dict(n_samples=-3), "n_samples"),
+        (dict(n_samples=2.5), "n_samples"),
+        (dict(damping=0.0), "damping"),
+        (dict(damping=1.5), "damping"),
+        (dict(damping=float("nan")), "damping"),
+        (dict(tol=0.0), "tol"),
+        (dict(max_iterations=0), "max_iterations"),
+        (dict(jitter=-1.0), "jitter"),
+        (dict(n_samples=10, response_samples=11), "response_samples"),
+    ],
+)
+def test_bad_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dmft.TwoTimeOptions(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "ts, match",
+    [
+        ([0.0, 1.0, 1.0, 2.0], "increasing"),
+        ([0.0, 2.0, 1.0], "increasing"),
+        ([0.0], ">= 2 times"),
+        ([[0.0, 1.0], [2.0, 3.0]], "1-D"),
+        ([0.0, float("nan"), 1.0], "finite"),
+    ],
+)
+def test_bad_grid(ts, match, getkey):
+    with pytest.raises(ValueError, match=match):
+        dmft.solve_two_time(dmft.NetworkEnsemble(), ts, key=getkey())
+
+
+def test_bad_initial_and_drive(getkey):
+    with pytest.raises(ValueError, match="variance"):
+        dmft.GaussianInitial(0.0, -1.0)
+    with pytest.raises(ValueError, match="drive"):
+        dmft.solve_two_time(
+            dmft.NetworkEnsemble(),
+            jnp.linspace(0, 1, 5),
+            key=getkey(),
+            drive=jnp.ones(4),
+        )
