@@ -8,7 +8,7 @@ import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import check_finite
-from ._dynamics import AbstractDynamics, AdditiveNoise, is_noisy
+from ._dynamics import AbstractDynamics, AdditiveNoise, is_noisy, whole_steps
 from ._network import RateNetwork
 
 
@@ -16,7 +16,8 @@ class ContinuousTime(AbstractDynamics):
     """Integrate $dh = (-h + W\\phi(h) + b)\\,dt + \\sigma\\,dB$ with diffrax.
 
     Defaults (each `None` field): without noise, `diffrax.Tsit5()` with
-    `diffrax.PIDController(rtol=1e-6, atol=1e-8)`; with noise, `diffrax.ShARK()` (strong
+    `diffrax.PIDController(rtol=1e-6, atol=1e-8)` in float64 (`rtol=1e-4, atol=1e-6`
+    in float32); with noise, `diffrax.ShARK()` (strong
     order 1 for additive noise, two drift evaluations a step) with
     `diffrax.ConstantStepSize()` and `dt0 = 0.05`. Euler-Maruyama is
     `ContinuousTime(solver=diffrax.Euler(), dt0=...)`.
@@ -62,20 +63,27 @@ class ContinuousTime(AbstractDynamics):
         if self.max_steps < 1:
             raise ValueError(f"`max_steps` must be >= 1; got {self.max_steps}.")
 
-    def check(self, **durations: float) -> None:
+    def check(self, noisy: bool, **durations: float) -> None:
+        _, controller, dt0 = self._resolve(noisy, jnp.result_type(float))
         for name, value in durations.items():
             if not value > 0:
                 raise ValueError(f"`{name}` must be > 0; got {value}.")
+            # A noisy sample between two fixed steps would be interpolated, which
+            # loses the Brownian bridge's variance: sample on the step grid.
+            if noisy and isinstance(controller, diffrax.ConstantStepSize):
+                whole_steps(value, dt0, name)
 
-    def _resolve(self, noisy: bool):
+    def _resolve(self, noisy: bool, dtype):
         if noisy:
             solver = diffrax.ShARK() if self.solver is None else self.solver
             controller = self.stepsize_controller or diffrax.ConstantStepSize()
             dt0 = 0.05 if self.dt0 is None else self.dt0
         else:
             solver = diffrax.Tsit5() if self.solver is None else self.solver
+            # float32 cannot resolve rtol 1e-6: steps would shrink into roundoff.
+            wide = jnp.finfo(dtype).bits > 32
             controller = self.stepsize_controller or diffrax.PIDController(
-                rtol=1e-6, atol=1e-8
+                rtol=1e-6 if wide else 1e-4, atol=1e-8 if wide else 1e-6
             )
             dt0 = self.dt0
             if dt0 is None and not isinstance(controller, diffrax.PIDController):
@@ -95,8 +103,8 @@ class ContinuousTime(AbstractDynamics):
         """One `diffrax.diffeqsolve` of the network; `y0` is `h` (any leading batch
         axes: a matrix-matrix product on one $W$) or `(h, Q)` with tangent vectors."""
         noisy = key is not None
-        solver, controller, dt0 = self._resolve(noisy)
         h0 = y0[0] if isinstance(y0, tuple) else y0
+        solver, controller, dt0 = self._resolve(noisy, h0.dtype)
         if isinstance(y0, tuple):
 
             def drift(t, y, args):

@@ -48,7 +48,7 @@ class DiscreteTime(AbstractDynamics):
         if not (isinstance(self.delta, int | float) and 0 < self.delta < float("inf")):
             raise ValueError(f"`delta` must be a finite number > 0; got {self.delta}.")
 
-    def check(self, **durations: float) -> None:
+    def check(self, noisy: bool, **durations: float) -> None:
         for name, value in durations.items():
             whole_steps(value, self.delta, name)
 

@@ -95,5 +95,6 @@ class AbstractDynamics(eqx.Module):
         """State and tangent vectors after `duration`, and the solver's result."""
 
     @abc.abstractmethod
-    def check(self, **durations: float) -> None:
-        """Raise `ValueError` unless every duration is compatible with the dynamics."""
+    def check(self, noisy: bool, **durations: float) -> None:
+        """Raise `ValueError` unless every duration is compatible with the dynamics
+        (a whole number of steps where the step is fixed)."""

@@ -8,7 +8,7 @@ import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from ._continuous import ContinuousTime, random_state
-from ._dynamics import AbstractDynamics, whole_steps
+from ._dynamics import AbstractDynamics, is_noisy, whole_steps
 from ._network import RateNetwork
 from ._statistics import check_window
 
@@ -125,7 +125,7 @@ def lyapunov_spectrum(
             f"Need at least 2 intervals per block: {n_meas} intervals of {interval} "
             f"for {blocks} blocks; lengthen the run or use fewer blocks."
         )
-    dynamics.check(interval=interval)
+    dynamics.check(is_noisy(network), interval=interval)
     dtype = network.W.dtype
     key_h0, key_q, key_run = jr.split(key, 3)
     if h0 is None:

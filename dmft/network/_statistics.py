@@ -17,7 +17,7 @@ from ._autocorrelation import (
     init_autocorrelation,
 )
 from ._continuous import ContinuousTime, random_state
-from ._dynamics import AbstractDynamics
+from ._dynamics import AbstractDynamics, is_noisy
 from ._network import RateNetwork
 
 
@@ -105,7 +105,8 @@ def stationary_statistics(
     dt = sampling.dt
     samples = round((t1 - t_burn) / dt)
     lags = check_lags(samples, dt, sampling.max_lag)
-    dynamics.check(dt=dt, **({"t_burn": t_burn} if t_burn > 0 else {}))
+    burn = {"t_burn": t_burn} if t_burn > 0 else {}
+    dynamics.check(is_noisy(network), dt=dt, **burn)
     n_chunks = -(-samples // sampling.chunk)
     chunk = -(-samples // n_chunks)
     dtype = network.W.dtype
