@@ -31,8 +31,10 @@ class TwoTimeSolution(eqx.Module):
     Each `*_stderr` is the standard error of the sample average over the $M$ paths of
     the last iteration, $\\sqrt{\\mathrm{Var}/M}$: the sampling error given the
     self-consistent $C_\\phi$. The error of $C_\\phi$ itself feeds back through
-    $\\eta$ and adds to it: in the chaotic state (tanh, $g = 2$, $M = 2000$) the spread
-    of $C(t + \\tau, t)$ over keys is about twice `C_stderr`, and it is correlated over
+    $\\eta$: the $M$ paths, coupled through the estimated $C_\\phi$, behave like a
+    network of $M$ neurons. In the chaotic state (tanh, $g = 2$, $M = 2000$-$4000$) the
+    spread of $C(t, t')$ over keys is about twice `C_stderr` at equal times and up
+    to four times at lags of several correlation times, and it is correlated over
     $t$, so averaging over late times does not reduce it. Estimate the total error
     from a few solves with different keys, as the tests do.
 
