@@ -51,6 +51,27 @@ from .network import (
     stationary_statistics as stationary_statistics,
 )
 
+# training dynamics
+from .training import (
+    NAMED_INITIALISATIONS as NAMED_INITIALISATIONS,
+    Initialisation as Initialisation,
+    ScalingExponents as ScalingExponents,
+    TrainingData as TrainingData,
+    TrainingOptions as TrainingOptions,
+    TrainingResult as TrainingResult,
+    TrainingStatus as TrainingStatus,
+    TwoLayerReLU as TwoLayerReLU,
+    WidthSweep as WidthSweep,
+    fit_log_slope as fit_log_slope,
+    luo_data as luo_data,
+    named_exponents as named_exponents,
+    named_initialisation as named_initialisation,
+    normalised_vector_field as normalised_vector_field,
+    squared_loss as squared_loss,
+    train as train,
+    width_sweep as width_sweep,
+)
+
 # two-time DMFT
 from .twotime import (
     GaussianInitial as GaussianInitial,
