@@ -11,6 +11,7 @@ from ._commands._app import app, use_compilation_cache
 from ._commands import (  # noqa: E402, F401  # isort: skip
     figures as _figures,
     simulate as _simulate,
+    training as _training,
     transient as _transient,
 )
 
