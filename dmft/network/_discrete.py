@@ -57,11 +57,8 @@ class DiscreteTime(AbstractDynamics):
     ) -> Float[Array, " n"]:
         """One map step with standard-normal noise `xi`."""
         d = jnp.asarray(self.delta, h.dtype)
-        return (
-            (1 - d) * h
-            + d * (network.phi(h) @ network.W.T + network.b)
-            + network.noise * jnp.sqrt(d) * xi
-        )
+        # (1 - d) h + d (W phi(h) + b) is an Euler step of the drift.
+        return h + d * network.drift(None, h) + network.noise * jnp.sqrt(d) * xi
 
     def _run(self, network, h, Q, n_steps, key):
         def body(carry, i):
@@ -72,9 +69,7 @@ class DiscreteTime(AbstractDynamics):
                 xi = jnp.zeros_like(h)
             if Q is not None:
                 d = jnp.asarray(self.delta, h.dtype)
-                Q = (1 - d) * Q + d * (
-                    network.W @ (network.phi.derivative(h)[:, None] * Q)
-                )
+                Q = Q + d * network.tangent(h, Q)  # the Jacobian (1 - d) + d W phi'(h)
             return (self.step(network, h, xi), Q), None
 
         (h, Q), _ = jax.lax.scan(body, (h, Q), jnp.arange(n_steps))

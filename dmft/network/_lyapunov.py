@@ -138,7 +138,7 @@ def lyapunov_spectrum(
 
     def body(carry, j):
         h, Q, result = carry
-        t0 = j * jnp.asarray(interval, dtype)
+        t0 = j.astype(dtype) * jnp.asarray(interval, dtype)
         key_j = jr.fold_in(key_run, j)
         h, Q, res = dynamics.advance_tangent(network, h, Q, t0, interval, key_j, throw)
         Q, R = jnp.linalg.qr(Q)

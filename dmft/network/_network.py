@@ -128,11 +128,13 @@ class RateNetwork(eqx.Module):
 
         A leading batch axis is a matrix-matrix product: many trajectories on one $W$.
         """
-        return -h + self.phi(h) @ self.W.T + self.b
+        # Some nonlinearities compute in the default float; keep the state's dtype.
+        return -h + self.phi(h).astype(h.dtype) @ self.W.T + self.b
 
     def tangent(
         self, h: Float[Array, " n"], v: Float[Array, "n k"]
     ) -> Float[Array, "n k"]:
         """The linearised flow $-v + W \\operatorname{diag}(\\phi'(h)) v$ applied to
         the `k` tangent vectors stored as columns of `v`."""
-        return -v + self.W @ (self.phi.derivative(h)[:, None] * v)
+        slope = self.phi.derivative(h).astype(h.dtype)
+        return -v + self.W @ (slope[:, None] * v)

@@ -128,15 +128,19 @@ def stationary_statistics(
     # t_burn + c chunk dt. The last chunk may run past t1: its extra samples are masked.
     def body(carry, c):
         h, state, result = carry
-        t0 = jnp.asarray(t_burn, dtype) + c * chunk * jnp.asarray(dt, dtype)
+        index = c * chunk + jnp.arange(chunk + 1)  # sample 0 of the chunk is h(t0)
+        times = jnp.asarray(t_burn, dtype) + index.astype(dtype) * jnp.asarray(
+            dt, dtype
+        )
+        t0 = times[0]
         key_c = jr.fold_in(key_run, c)
         ys, res = dynamics.sample(network, h, t0, dt, chunk, key_c, throw)
-        mask = c * chunk + jnp.arange(chunk) < samples
+        mask = index[1:] <= samples
         state, m, q = accumulate(state, ys, mask)
         result = diffrax.RESULTS.where(
             result == diffrax.RESULTS.successful, res, result
         )
-        return (ys[-1], state, result), (t0 + dt * jnp.arange(1, chunk + 1), m, q)
+        return (ys[-1], state, result), (times[1:], m, q)
 
     state = init_autocorrelation(n, lags, dtype)
     (_, state, result), (ts, m, q) = jax.lax.scan(
