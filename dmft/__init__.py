@@ -29,6 +29,22 @@ from ._quadrature import (
     SinhTrapezoid as SinhTrapezoid,
 )
 
+# deep limit (`dmft.deep` holds the rest: chi_1, chi_c, propagate, RESULTS, ...)
+from .deep import (
+    CriticalPoint as CriticalPoint,
+    DeepFixedPoint as DeepFixedPoint,
+    DeepSolver as DeepSolver,
+    DepthProfile as DepthProfile,
+    PhaseDiagram as PhaseDiagram,
+    correlation_map as correlation_map,
+    covariance_map as covariance_map,
+    critical_sigma_w as critical_sigma_w,
+    deep_fixed_point as deep_fixed_point,
+    depth_profile as depth_profile,
+    length_map as length_map,
+    phase_diagram as phase_diagram,
+)
+
 # finite networks
 from .network import (
     AbstractDynamics as AbstractDynamics,
@@ -79,6 +95,22 @@ from .twotime import (
     TwoTimeResult as TwoTimeResult,
     TwoTimeSolution as TwoTimeSolution,
     solve_two_time as solve_two_time,
+)
+
+# mean-field theory (`dmft.meanfield` holds the rest: potential, RESULTS, ...)
+from . import meanfield as meanfield
+from .meanfield import (
+    AmariFixedPoint as AmariFixedPoint,
+    AutocorrelationOptions as AutocorrelationOptions,
+    ChaosTransition as ChaosTransition,
+    LyapunovGrid as LyapunovGrid,
+    StationaryOptions as StationaryOptions,
+    StationarySolution as StationarySolution,
+    amari_fixed_points as amari_fixed_points,
+    chaos_transition as chaos_transition,
+    solve_amari as solve_amari,
+    solve_stationary as solve_stationary,
+    stationary_autocorrelation as stationary_autocorrelation,
 )
 
 

@@ -1,0 +1,353 @@
+"""The stationary DMFT of Sompolinsky, Crisanti & Sommers (1988), with quenched biases
+and white-noise input: the self-consistent $\\Delta_0$ and $\\Delta_\\infty$."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import optimistix as optx
+from jaxtyping import Array, Float
+
+from .._ensemble import NetworkEnsemble, check_finite_nonnegative
+from .._gaussian import product_expectation
+from ._bracketed_newton import bracketed_newton, expand_upper
+from ._results import RESULTS
+from ._solution import StationarySolution
+from .lyapunov import LyapunovGrid, lyapunov_exponent
+from .potential import correlation_function, potential, schrodinger_potential
+
+
+class StationaryOptions(eqx.Module):
+    """Tolerances of the nested root solves of `dmft.meanfield.solve_stationary`.
+
+    **Arguments:**
+
+    - `rtol`, `atol`: relative and absolute tolerance on $\\Delta_0$ and
+        $\\Delta_\\infty$.
+    - `max_steps`: the most iterations of each root solve.
+    """
+
+    rtol: float = 1e-12
+    atol: float = 1e-14
+    max_steps: int = eqx.field(default=200, static=True)
+
+    def __check_init__(self):
+        if not (self.rtol > 0 and self.atol > 0):
+            raise ValueError("`rtol` and `atol` must be > 0.")
+        if self.max_steps < 1:
+            raise ValueError("`max_steps` must be >= 1.")
+
+
+def check_stationary_ensemble(ensemble: NetworkEnsemble) -> None:
+    """Raise `ValueError` unless `ensemble` is one the stationary DMFT describes."""
+    check_finite_nonnegative(
+        sigma_b=ensemble.sigma_b, noise=ensemble.noise, sigma_w=ensemble.sigma_w
+    )
+    for name in ("mean_w", "mean_b"):
+        value = getattr(ensemble, name)
+        if not isinstance(value, jax.core.Tracer) and jnp.any(value != 0):
+            raise ValueError(
+                f"the stationary DMFT here has zero-mean couplings and biases; got "
+                f"`{name}` = {value}. Use `dmft.meanfield.amari_fixed_points` for the "
+                "means."
+            )
+    if not isinstance(ensemble.sigma_w, jax.core.Tracer) and jnp.any(
+        ensemble.sigma_w <= 0
+    ):
+        raise ValueError(f"`sigma_w` (g) must be > 0; got {ensemble.sigma_w}.")
+
+
+# The Newton polish starts at a bracketed root: it converges in one or two steps, and
+# its absolute tolerance only has to sit above the rounding of the O(1) residuals.
+_POLISH_ATOL = 1e-10
+
+
+# --- the static solution: the length map's fixed point -------------------------------
+
+
+def _length_residual(q, ensemble):
+    g2, sb2 = ensemble.sigma_w**2, ensemble.sigma_b**2
+    return g2 * product_expectation(ensemble.phi, 0.0, q) + sb2 - q
+
+
+def _length_step(q, ensemble):
+    value, slope = jax.jvp(lambda x: _length_residual(x, ensemble), (q,), (1.0,))
+    return value, slope, value > 0
+
+
+def static_variance(
+    ensemble: NetworkEnsemble, options: StationaryOptions = StationaryOptions()
+) -> tuple[Float[Array, ""], RESULTS]:
+    """The largest fixed point $q^*$ of the length map $q = g^2 E[\\phi(\\sqrt q z)^2] +
+    \\sigma_b^2$: the variance of the static solution (and of the deep network).
+
+    **Returns:** `(q_star, result)`.
+    """
+    ens = jax.lax.stop_gradient(ensemble)
+    start = 1.0 + ens.sigma_b**2 + ens.sigma_w**2
+    upper, found = expand_upper(lambda q, e: _length_step(q, e)[2], start, ens)
+    q, converged = bracketed_newton(
+        _length_step,
+        jnp.zeros_like(upper),
+        upper,
+        ens,
+        rtol=options.rtol,
+        atol=options.atol,
+        max_steps=options.max_steps,
+    )
+    # Newton polish: exact implicit derivatives of q* with respect to the ensemble.
+    solve = optx.root_find(
+        _length_residual,
+        optx.Newton(rtol=options.rtol, atol=_POLISH_ATOL),
+        q,
+        args=ensemble,
+        throw=False,
+        max_steps=options.max_steps,
+    )
+    # q* = 0 (sigma_b = 0, chi_1 < 1) is a kink of the bracketing predicate; keep the
+    # polish only where it stayed at the bracketed root.
+    polished = jnp.abs(solve.value - q) <= 1e-6 * (1 + q)
+    q = jnp.where(polished, solve.value, q)
+    result = RESULTS.where(found, RESULTS.successful, RESULTS.no_static_solution)
+    result = RESULTS.where(
+        converged | (result != RESULTS.successful),
+        result,
+        RESULTS.nonlinear_max_steps_reached,
+    )
+    return q, result
+
+
+# --- the dynamic solution: the particle that leaves Delta0 and stops at Delta_inf ----
+
+
+def _force_step(delta, carry):
+    # f = -dV/dDelta... with sign: f(Delta) = g^2 C + sb2 - Delta = dV/dDelta.
+    ensemble, delta0 = carry
+    g2, sb2 = ensemble.sigma_w**2, ensemble.sigma_b**2
+    value = g2 * correlation_function(ensemble, delta, delta0) + sb2 - delta
+    slope = -schrodinger_potential(ensemble, delta, delta0)
+    return value, slope, (value > 0) & (slope < 0)
+
+
+def turning_point(
+    ensemble: NetworkEnsemble,
+    delta0: Float[Array, ""],
+    options: StationaryOptions = StationaryOptions(),
+) -> Float[Array, ""]:
+    """The smallest root $\\Delta_\\infty$ of $V'(\\Delta; \\Delta_0) = g^2 C(\\Delta;
+    \\Delta_0) + \\sigma_b^2 - \\Delta$ in $[0, \\Delta_0]$, the local maximum of $V$ at
+    which the particle comes to rest; if there is none, the minimum of $V'$.
+
+    $V'$ is convex in $\\Delta$ ($V''' = g^2 E[\\phi''\\phi''] \\ge 0$ by Price's theorem)
+    and $V'(0) \\ge 0$, so "left of the root" is "$V' > 0$ and $V'' < 0$", and Newton
+    steps from $\\Delta = 0$ never overshoot it.
+    """
+    carry = jax.lax.stop_gradient((ensemble, delta0))
+    x, _ = bracketed_newton(
+        _force_step,
+        jnp.zeros_like(carry[1]),
+        carry[1],
+        carry,
+        rtol=options.rtol,
+        atol=options.atol,
+        max_steps=options.max_steps,
+    )
+    return x
+
+
+def _energy_mismatch(delta0, ensemble, turning):
+    """$K(\\Delta_0) = \\sigma^4/8 + V(\\Delta_0) - V(\\Delta_\\infty)$: the kinetic energy
+    the particle has left at the turning point; > 0 means $\\Delta_0$ is too small. Where
+    $V'$ has no root (no turning point: the particle overshoots) a positive term keeps
+    $K > 0$."""
+    noise2 = ensemble.noise**2
+    overshoot = jnp.maximum(_force_step(turning, (ensemble, delta0))[0], 0.0)
+    return (
+        noise2**2 / 8
+        + potential(ensemble, delta0, delta0)
+        - potential(ensemble, turning, delta0)
+        + overshoot * delta0
+    )
+
+
+def _outer_step(delta0, ensemble, options):
+    turning = turning_point(ensemble, delta0, options)
+    value, slope = jax.jvp(
+        lambda d: _energy_mismatch(d, ensemble, turning), (delta0,), (1.0,)
+    )
+    return value, slope, value > 0
+
+
+def _outer_residual(delta0, args):
+    ensemble, options, scale = args
+    # The turning point enters without derivatives: V'(Delta_inf) = 0 makes K
+    # stationary in it (envelope theorem), so implicit derivatives stay exact.
+    turning = turning_point(ensemble, delta0, options)
+    return _energy_mismatch(delta0, ensemble, turning) / scale
+
+
+def _inner_residual(delta, args):
+    ensemble, delta0 = args
+    return _force_step(delta, (ensemble, delta0))[0]
+
+
+def dynamic_variances(
+    ensemble: NetworkEnsemble,
+    q_star: Float[Array, ""],
+    options: StationaryOptions = StationaryOptions(),
+) -> tuple[Float[Array, ""], Float[Array, ""], RESULTS]:
+    """$\\Delta_0$ and $\\Delta_\\infty$ of the time-dependent solution: the roots of
+
+    $$\\Delta_\\infty = g^2 C(\\Delta_\\infty; \\Delta_0) + \\sigma_b^2, \\qquad
+    \\tfrac18\\sigma^4 + V(\\Delta_0; \\Delta_0) = V(\\Delta_\\infty; \\Delta_0).$$
+
+    Without noise and with $\\chi_1 \\le 1$ the root is the static $q^*$.
+
+    **Returns:** `(delta0, delta_inf, result)`.
+    """
+    ens = jax.lax.stop_gradient(ensemble)
+    start = 2 * jax.lax.stop_gradient(q_star) + ens.noise**2 + 1e-3
+    step = lambda d, a: _outer_step(d, a, options)  # noqa: E731
+    upper, found = expand_upper(lambda d, a: step(d, a)[2], start, ens)
+    delta0, converged = bracketed_newton(
+        step,
+        jnp.zeros_like(upper),
+        upper,
+        ens,
+        rtol=options.rtol,
+        atol=options.atol,
+        max_steps=options.max_steps,
+    )
+    scale = jax.lax.stop_gradient(0.5 * delta0**2 + ens.noise**4 / 8) + 1e-300
+    newton = optx.Newton(rtol=options.rtol, atol=_POLISH_ATOL)
+    outer = optx.root_find(
+        _outer_residual,
+        newton,
+        delta0,
+        args=(ensemble, options, scale),
+        throw=False,
+        max_steps=options.max_steps,
+    )
+    delta0 = outer.value
+    turning = turning_point(ensemble, delta0, options)
+    inner = optx.root_find(
+        _inner_residual,
+        newton,
+        turning,
+        args=(ensemble, delta0),
+        throw=False,
+        max_steps=options.max_steps,
+    )
+    result = RESULTS.where(found, RESULTS.successful, RESULTS.no_bracket)
+    result = RESULTS.where(
+        converged | (result != RESULTS.successful),
+        result,
+        RESULTS.nonlinear_max_steps_reached,
+    )
+    result = RESULTS.where(
+        result == RESULTS.successful, RESULTS.promote(outer.result), result
+    )
+    result = RESULTS.where(
+        result == RESULTS.successful, RESULTS.promote(inner.result), result
+    )
+    return delta0, inner.value, result
+
+
+def solve_stationary(
+    ensemble: NetworkEnsemble,
+    options: StationaryOptions = StationaryOptions(),
+    grid: LyapunovGrid | None = LyapunovGrid(),
+    *,
+    throw: bool = True,
+) -> StationarySolution:
+    """Solve the stationary DMFT of the rate network
+    $\\dot h_i = -h_i + \\sum_j W_{ij}\\phi(h_j) + b_i + \\sigma\\xi_i$ with
+    $W_{ij} \\sim N(0, g^2/N)$, $b_i \\sim N(0, \\sigma_b^2)$ (Sompolinsky, Crisanti &
+    Sommers 1988; with biases and noise as in Schuecker, Goedeke & Helias 2018).
+
+    The autocorrelation is a particle in the potential $V(\\Delta; \\Delta_0)$
+    (`dmft.meanfield.potential`) that leaves $\\Delta_0$ with velocity $-\\sigma^2/2$ and
+    comes to rest on the maximum $\\Delta_\\infty$ of $V$:
+
+    $$\\Delta_\\infty = g^2 C(\\Delta_\\infty; \\Delta_0) + \\sigma_b^2,\\qquad
+    \\tfrac18 \\sigma^4 + V(\\Delta_0; \\Delta_0) = V(\\Delta_\\infty; \\Delta_0).$$
+
+    Without noise, the static solution $\\Delta_0 = \\Delta_\\infty = q^*$ (the deep length
+    map's fixed point) is the answer while $\\chi_1 = g^2 E[\\phi'(\\sqrt{q^*}z)^2] \\le 1$;
+    beyond, the chaotic one. The roots are bracketed, then polished by
+    `optimistix.root_find`, so `jax.grad` of $\\Delta_0$ with respect to the ensemble is
+    exact (implicit differentiation). jit- and vmap-friendly (vmap over ensembles with
+    `eqx.filter_vmap`).
+
+    **Arguments:**
+
+    - `ensemble`: a `dmft.NetworkEnsemble` with `mean_w = mean_b = 0`; `sigma_w` is $g$.
+    - `options`: a `dmft.meanfield.StationaryOptions`.
+    - `grid`: the `dmft.meanfield.LyapunovGrid` for the Lyapunov exponent, or `None` to
+        skip it (then `lyapunov` is NaN and, with noise, the regime is told by
+        $\\chi_1$ alone).
+    - `throw`: raise if a solve fails (default); else see `solution.result`.
+
+    **Returns:** a `dmft.meanfield.StationarySolution`.
+
+    **Raises:** `ValueError` for an ensemble with $g \\le 0$, NaN or negative variances
+    or non-zero means; an error (`eqx.error_if`) when a solve fails and `throw`.
+
+    ??? cite "References"
+
+        ```bibtex
+        @article{sompolinsky1988chaos,
+          title={Chaos in Random Neural Networks},
+          author={Sompolinsky, H. and Crisanti, A. and Sommers, H. J.},
+          journal={Physical Review Letters},
+          volume={61},
+          pages={259--262},
+          year={1988}
+        }
+        @article{schuecker2018optimal,
+          title={Optimal Sequence Memory in Driven Random Networks},
+          author={Schuecker, Jannis and Goedeke, Sven and Helias, Moritz},
+          journal={Physical Review X},
+          volume={8},
+          pages={041029},
+          year={2018}
+        }
+        ```
+    """
+    check_stationary_ensemble(ensemble)
+    return _solve_stationary(ensemble, options, grid, throw)
+
+
+@eqx.filter_jit
+def _solve_stationary(ensemble, options, grid, throw):
+    q_star, static_result = static_variance(ensemble, options)
+    chi_1 = ensemble.sigma_w**2 * product_expectation(
+        ensemble.phi, 0.0, q_star, orders=(1, 1)
+    )
+    static = (ensemble.noise == 0) & (chi_1 <= 1)
+    delta0, delta_inf, dynamic_result = dynamic_variances(ensemble, q_star, options)
+    delta0 = jnp.where(static, q_star, delta0)
+    delta_inf = jnp.where(static, q_star, delta_inf)
+    result = RESULTS.where(
+        static_result != RESULTS.successful,
+        static_result,
+        RESULTS.where(static, RESULTS.successful, dynamic_result),
+    )
+    if grid is None:
+        lyapunov = jnp.full_like(delta0, jnp.nan)
+        noisy_chaos = chi_1 > 1
+    else:
+        dynamic = lyapunov_exponent(ensemble, delta0, delta_inf, grid)
+        lyapunov = jnp.where(static, -1 + jnp.sqrt(chi_1), dynamic)
+        noisy_chaos = lyapunov > 0
+    regime = jnp.where(static, 0, jnp.where((ensemble.noise == 0) | noisy_chaos, 1, 2))
+    if throw:
+        delta0 = result.error_if(delta0, result != RESULTS.successful)
+    return StationarySolution(
+        delta0=delta0,
+        delta_inf=delta_inf,
+        q_star=q_star,
+        chi_1=chi_1,
+        lyapunov=lyapunov,
+        regime=regime,
+        result=result,
+    )

@@ -1,0 +1,138 @@
+"""The transition to chaos: $g_c(\\sigma_b, \\sigma)$."""
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import optimistix as optx
+from jaxtyping import Array, Float
+
+from .._ensemble import NetworkEnsemble
+from .._gaussian import product_expectation
+from ._bracketed_newton import bracketed_newton, expand_upper
+from ._results import RESULTS
+from .lyapunov import LyapunovGrid
+from .stationary import (
+    StationaryOptions,
+    _solve_stationary,
+    check_stationary_ensemble,
+    static_variance,
+)
+
+
+class ChaosTransition(eqx.Module):
+    """Where the stationary DMFT becomes chaotic.
+
+    **Attributes:**
+
+    - `g_c_static`: the instability line $\\chi_1(g) = g^2 E[\\phi'(\\sqrt{q^*} z)^2] =
+        1$ of the static solution, where the chaotic solution branches off it without
+        noise; the deep network's $\\sigma_w^c(\\sigma_b)$ (order-to-chaos line).
+    - `g_c`: the onset of chaos: `g_c_static` without noise; with noise, the $g$ at
+        which the DMFT Lyapunov exponent crosses zero (Schuecker, Goedeke & Helias
+        2018), which lies above `g_c_static`.
+    - `result`: a `dmft.meanfield.RESULTS`.
+    """
+
+    g_c_static: Float[Array, ""]
+    g_c: Float[Array, ""]
+    result: RESULTS
+
+
+def _chi1_step(g, ensemble):
+    def stability(g):
+        ens = eqx.tree_at(lambda e: e.sigma_w, ensemble, g)
+        q, _ = static_variance(ens)
+        chi_1 = g**2 * product_expectation(ens.phi, 0.0, q, orders=(1, 1))
+        return 1 - chi_1
+
+    value, slope = jax.jvp(stability, (g,), (jnp.ones_like(g),))
+    return value, slope, value > 0
+
+
+@eqx.filter_jit
+def _static_onset(ensemble):
+    ens = jax.lax.stop_gradient(ensemble)
+    upper, found = expand_upper(lambda g, e: _chi1_step(g, e)[2], jnp.array(1.0), ens)
+    g, converged = bracketed_newton(
+        _chi1_step,
+        jnp.zeros_like(upper),
+        upper,
+        ens,
+        rtol=1e-14,
+        atol=1e-15,
+        max_steps=200,
+    )
+    return g, found & converged
+
+
+def _lyapunov_at(g, args):
+    ensemble, options, grid = args
+    ens = eqx.tree_at(lambda e: e.sigma_w, ensemble, g)
+    return _solve_stationary(ens, options, grid, False).lyapunov
+
+
+@eqx.filter_jit
+def _noisy_onset(ensemble, g_static, options, grid, rtol):
+    args = (ensemble, options, grid)
+    upper, found = expand_upper(
+        lambda g, a: _lyapunov_at(g, a) <= 0, 1.25 * g_static, args, max_doublings=8
+    )
+    solve = optx.root_find(
+        _lyapunov_at,
+        optx.Bisection(rtol=rtol, atol=1e-12),
+        0.5 * (g_static + upper),
+        args=args,
+        options=dict(lower=g_static, upper=upper),
+        max_steps=200,
+        throw=False,
+    )
+    return solve.value, found & (solve.result == optx.RESULTS.successful)
+
+
+def chaos_transition(
+    ensemble: NetworkEnsemble,
+    options: StationaryOptions = StationaryOptions(),
+    grid: LyapunovGrid = LyapunovGrid(),
+    *,
+    rtol: float = 1e-8,
+    throw: bool = True,
+) -> ChaosTransition:
+    """The critical coupling $g_c$ of the stationary DMFT for the biases and noise of
+    `ensemble` (its `sigma_w` is ignored).
+
+    Without noise the chaotic solution branches off the static one where the particle's
+    resting point $\\Delta_\\infty$ leaves $\\Delta_0 = q^*$: where $\\partial_\\Delta^2 V =
+    -W$ vanishes at $q^*$, i.e. $\\chi_1 = 1$. This is the order-to-chaos line of the
+    deep network (Poole et al. 2016), found by a bracketed Newton iteration to machine
+    precision. With noise the Lyapunov exponent is found by bisection in $g$ to
+    relative tolerance `rtol` (limited in practice by the Lyapunov grid's accuracy).
+
+    **Returns:** a `dmft.meanfield.ChaosTransition`.
+
+    **Raises:** `ValueError` for an invalid ensemble; on failure if `throw`.
+
+    ??? cite "References"
+
+        ```bibtex
+        @article{schuecker2018optimal,
+          title={Optimal Sequence Memory in Driven Random Networks},
+          author={Schuecker, Jannis and Goedeke, Sven and Helias, Moritz},
+          journal={Physical Review X},
+          volume={8},
+          pages={041029},
+          year={2018}
+        }
+        ```
+    """
+    ensemble = eqx.tree_at(lambda e: e.sigma_w, ensemble, jnp.array(1.0))
+    check_stationary_ensemble(ensemble)
+    g_static, ok = _static_onset(ensemble)
+    if float(ensemble.noise) > 0:
+        g_c, ok_noise = _noisy_onset(ensemble, g_static, options, grid, rtol)
+        ok = ok & ok_noise
+    else:
+        g_c = g_static
+    result = RESULTS.where(ok, RESULTS.successful, RESULTS.nonlinear_max_steps_reached)
+    if throw:
+        g_c = result.error_if(g_c, result != RESULTS.successful)
+    return ChaosTransition(g_c_static=g_static, g_c=g_c, result=result)
