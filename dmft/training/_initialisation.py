@@ -7,7 +7,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
-from jaxtyping import Array, Float, PRNGKeyArray
+from jaxtyping import Array, Float, Int, PRNGKeyArray
 
 from .._ensemble import check_finite
 from ._exponents import _CITE, ScalingExponents
@@ -34,7 +34,7 @@ class Initialisation(eqx.Module):
 
     __doc__ += _CITE
 
-    width: int = eqx.field(static=True)
+    width: int | Int[Array, ""]
     alpha: Float[Array, ""] = eqx.field(converter=jnp.asarray)
     beta1: Float[Array, ""] = eqx.field(converter=jnp.asarray)
     beta2: Float[Array, ""] = eqx.field(converter=jnp.asarray)
@@ -83,13 +83,24 @@ class Initialisation(eqx.Module):
         """The dynamical scale $\\kappa' = \\beta_1 / \\beta_2$."""
         return self.beta1 / self.beta2
 
-    def sample(self, key: PRNGKeyArray, dim: int) -> TwoLayerReLU:
+    def sample(
+        self, key: PRNGKeyArray, dim: int, padded_width: int | None = None
+    ) -> TwoLayerReLU:
         """Draw $a_k \\sim N(0, \\beta_1^2)$, $w_k \\sim N(0, \\beta_2^2 I_{dim})$
-        (`dim` counts the folded bias). Returns a `TwoLayerReLU`."""
+        (`dim` counts the folded bias). Returns a `TwoLayerReLU`.
+
+        With `padded_width` $\\ge m$ the network has `padded_width` neurons of which
+        all but the first $m$ are zero ($a_k = 0$, $w_k = 0$): such a neuron adds
+        nothing to $f$, and the gradient flow leaves it at zero (both of its
+        derivatives carry a factor $\\sigma(0) = 0$ or $a_k = 0$). Networks of
+        different widths then share one shape, so a width sweep is one program.
+        """
         akey, wkey = jr.split(key)
         dtype = jnp.result_type(self.beta1)
-        a = self.beta1 * jr.normal(akey, (self.width,), dtype)
-        w = self.beta2 * jr.normal(wkey, (self.width, dim), dtype)
+        size = self.width if padded_width is None else padded_width
+        mask = (jnp.arange(size) < self.width).astype(dtype)
+        a = self.beta1 * mask * jr.normal(akey, (size,), dtype)
+        w = self.beta2 * mask[:, None] * jr.normal(wkey, (size, dim), dtype)
         return TwoLayerReLU(a=a, w=w, alpha=self.alpha)
 
 

@@ -73,16 +73,26 @@ def fit_log_slope(
 
 @eqx.filter_jit
 def _train_batch(
-    keys: PRNGKeyArray, inits: Initialisation, data: TrainingData, options
-) -> tuple[Float[Array, "P S"], Int[Array, "P S"]]:
-    # Points x seeds in one program: the seeds' keys are shared by all points, so the
-    # normalised initial weights are common random numbers across the diagram.
+    keys: PRNGKeyArray,
+    inits: Initialisation,
+    data: TrainingData,
+    options: TrainingOptions,
+    padded_width: int | None,
+) -> tuple[Float[Array, "W P S"], Int[Array, "W P S"]]:
+    # Widths x points x seeds in one program. The seeds' keys are shared by all
+    # points of a width, so the normalised initial weights are common random numbers
+    # across the diagram.
     def one(key, init):
-        result = train(key, init, data, options, throw=False)
+        result = train(key, init, data, options, padded_width=padded_width, throw=False)
         return result.relative_distance, result.status._value
 
     over_seeds = jax.vmap(one, in_axes=(0, None))
-    return jax.vmap(over_seeds, in_axes=(None, 0))(keys, inits)
+    over_points = jax.vmap(over_seeds, in_axes=(None, 0))
+    return jax.vmap(over_points)(keys, inits)
+
+
+def _expand(tree):
+    return jax.tree.map(lambda x: x[None], tree)
 
 
 def width_sweep(
@@ -93,6 +103,7 @@ def width_sweep(
     data: TrainingData,
     options: TrainingOptions = TrainingOptions(),
     *,
+    one_program: bool = True,
     throw: bool = True,
 ) -> WidthSweep:
     """Train `seeds` networks per width and per point $(\\gamma, \\gamma')$ and fit
@@ -100,8 +111,7 @@ def width_sweep(
     linear regime ($\\mathrm{RD} \\to 0$), about zero at the critical line, positive
     in the condensed regime (Luo et al. 2021, Fig. 4).
 
-    All points and seeds of one width are one vmapped program (one compilation per
-    width: the width is a shape). Each width gets its own seed keys.
+    Each width gets its own seed keys, shared by all points.
 
     **Arguments:**
 
@@ -110,6 +120,11 @@ def width_sweep(
     - `widths`: at least two distinct widths $m \\ge 1$.
     - `seeds`: the number of initialisations per width ($\\ge 1$).
     - `data`, `options`: as in `train`.
+    - `one_program`: train all widths, points and seeds as one vmapped program (one
+      compilation), every network zero-padded to the largest width (see
+      `Initialisation.sample`): each solver step then costs
+      `len(widths) * max(widths)` neurons instead of `sum(widths)`. Best when
+      compilation dominates (small widths); `False` compiles once per width.
     - `throw`: raise `RuntimeError` if a run ran out of solver steps or produced
       non-finite numbers (runs stopped by `max_time` are reported, not raised).
 
@@ -133,15 +148,23 @@ def width_sweep(
         raise ValueError(f"`seeds` must be an integer >= 1; got {seeds!r}.")
 
     keys = jr.split(key, (len(widths), seeds))
-    rd, status = [], []
-    for width, width_keys in zip(widths, keys):
-        inits = [Initialisation.from_exponents(p, int(width)) for p in points]
-        stacked = jax.tree.map(lambda *xs: jnp.stack(xs), *inits)
-        r, s = _train_batch(width_keys, stacked, data, options)
-        rd.append(np.asarray(r))
-        status.append(np.asarray(s))
-    rd = np.stack(rd, axis=1)  # (P, W, S)
-    status = np.stack(status, axis=1)
+    inits = [[Initialisation.from_exponents(p, int(w)) for p in points] for w in widths]
+    if one_program:
+        stacked = jax.tree.map(lambda *xs: jnp.stack(xs), *sum(inits, []))
+        stacked = jax.tree.map(
+            lambda x: x.reshape(len(widths), len(points), *x.shape[1:]), stacked
+        )
+        rd, status = _train_batch(keys, stacked, data, options, max(widths))
+    else:
+        rd, status = [], []
+        for width_keys, width_inits in zip(keys, inits):
+            stacked = jax.tree.map(lambda *xs: jnp.stack(xs), *width_inits)
+            r, s = _train_batch(width_keys[None], _expand(stacked), data, options, None)
+            rd.append(r[0])
+            status.append(s[0])
+        rd, status = jnp.stack(rd), jnp.stack(status)
+    rd = np.moveaxis(np.asarray(rd), 0, 1)  # (P, W, S)
+    status = np.moveaxis(np.asarray(status), 0, 1)
     failed = (status == TrainingStatus.max_steps_reached._value) | (
         status == TrainingStatus.nonfinite._value
     )

@@ -56,6 +56,7 @@ def train(
     data: TrainingData,
     options: TrainingOptions = TrainingOptions(),
     *,
+    padded_width: int | None = None,
     throw: bool = True,
 ) -> TrainingResult:
     """Draw a network from `init` and train it on `data` by gradient flow of
@@ -73,6 +74,8 @@ def train(
     - `init`: the `Initialisation` (width and scales).
     - `data`: the `TrainingData`.
     - `options`: `TrainingOptions` (tolerance, time limit, solver).
+    - `padded_width`: train a network zero-padded to this many neurons (see
+      `Initialisation.sample`; the padding changes nothing but the shape).
     - `throw`: raise (via `eqx.error_if`, also under jit) if the solver ran out of
       steps or produced non-finite numbers. Reaching `max_time` is a normal outcome
       reported in `status`, never an error.
@@ -80,7 +83,7 @@ def train(
     **Returns:** a `TrainingResult`.
     """
     inputs, y = data.inputs, data.y
-    initial = init.sample(key, inputs.shape[1])
+    initial = init.sample(key, inputs.shape[1], padded_width)
     dtype = initial.w.dtype
     args = (
         init.kappa.astype(dtype),
