@@ -8,7 +8,7 @@ import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import check_finite
-from ._dynamics import AbstractDynamics, AdditiveNoise, is_noisy, whole_steps
+from ._dynamics import AbstractDynamics, AdditiveNoise, whole_steps
 from ._network import RateNetwork
 
 
@@ -152,12 +152,10 @@ class ContinuousTime(AbstractDynamics):
 
     def sample(self, network, h, t0, dt, n_samples, key, throw):
         ts = t0 + dt * jnp.arange(1, n_samples + 1, dtype=h.dtype)
-        key = key if is_noisy(network) else None
         sol = self.solve(network, h, t0, ts[-1], diffrax.SaveAt(ts=ts), key, throw)
         return sol.ys, sol.result
 
     def advance_tangent(self, network, h, Q, t0, duration, key, throw):
-        key = key if is_noisy(network) else None
         t1 = t0 + duration
         sol = self.solve(network, (h, Q), t0, t1, diffrax.SaveAt(t1=True), key, throw)
         h, Q = sol.ys

@@ -8,7 +8,7 @@ import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import check_finite
-from ._dynamics import AbstractDynamics, is_noisy, whole_steps
+from ._dynamics import AbstractDynamics, whole_steps
 from ._network import RateNetwork
 
 
@@ -63,7 +63,7 @@ class DiscreteTime(AbstractDynamics):
     def _run(self, network, h, Q, n_steps, key):
         def body(carry, i):
             h, Q = carry
-            if is_noisy(network):
+            if key is not None:
                 xi = jr.normal(jr.fold_in(key, i), h.shape, h.dtype)
             else:
                 xi = jnp.zeros_like(h)
@@ -79,7 +79,8 @@ class DiscreteTime(AbstractDynamics):
         per_sample = whole_steps(dt, self.delta, "dt")
 
         def body(h, j):
-            h, _ = self._run(network, h, None, per_sample, jr.fold_in(key, j))
+            key_j = None if key is None else jr.fold_in(key, j)
+            h, _ = self._run(network, h, None, per_sample, key_j)
             return h, h
 
         _, ys = jax.lax.scan(body, h, jnp.arange(n_samples))
@@ -127,7 +128,6 @@ def iterate(
         if not isinstance(network.noise, jax.core.Tracer) and network.noise > 0:
             raise ValueError("A noisy network (`noise > 0`) needs a `key`.")
         h0 = eqx.error_if(h0, network.noise > 0, "A noisy network needs a `key`.")
-        key = jr.key(0)  # the noise is zero: its draws are multiplied by 0
     dynamics = DiscreteTime(delta)
     ys, _ = dynamics.sample(network, h0, 0.0, delta, n_steps, key, True)
     return jnp.concatenate([h0[None], ys])

@@ -76,10 +76,11 @@ class AbstractDynamics(eqx.Module):
         t0: Float[Array, ""],
         dt: float,
         n_samples: int,
-        key: PRNGKeyArray,
+        key: PRNGKeyArray | None,
         throw: bool,
     ) -> tuple[Float[Array, "n_samples n"], diffrax.RESULTS]:
-        """The states at `t0 + dt, ..., t0 + n_samples dt`, and the solver's result."""
+        """The states at `t0 + dt, ..., t0 + n_samples dt`, and the solver's result.
+        `key` is the noise's, or None for the noise-free dynamics."""
 
     @abc.abstractmethod
     def advance_tangent(
@@ -89,7 +90,7 @@ class AbstractDynamics(eqx.Module):
         Q: Float[Array, "n k"],
         t0: Float[Array, ""],
         duration: float,
-        key: PRNGKeyArray,
+        key: PRNGKeyArray | None,
         throw: bool,
     ) -> tuple[Float[Array, " n"], Float[Array, "n k"], diffrax.RESULTS]:
         """State and tangent vectors after `duration`, and the solver's result."""

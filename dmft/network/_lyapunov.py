@@ -134,12 +134,27 @@ def lyapunov_spectrum(
         h = jnp.asarray(h0, dtype)
         if h.shape != (n,):
             raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
-    Q, _ = jnp.linalg.qr(jr.normal(key_q, (n, k), dtype))
+    if not is_noisy(network):  # decided here: under jit the amplitude is traced
+        key_run = None
+    Q = jr.normal(key_q, (n, k), dtype)
+    return _spectrum(
+        network, h, Q, key_run, dynamics, interval, n_burn, n_meas, blocks, throw
+    )
+
+
+# One compilation per (shapes, options, window): repeated calls and sweeps reuse it.
+@eqx.filter_jit
+def _spectrum(
+    network, h, Q, key_run, dynamics, interval, n_burn, n_meas, blocks, throw
+):
+    dtype = h.dtype
+    k = Q.shape[1]
+    Q, _ = jnp.linalg.qr(Q)
 
     def body(carry, j):
         h, Q, result = carry
         t0 = j.astype(dtype) * jnp.asarray(interval, dtype)
-        key_j = jr.fold_in(key_run, j)
+        key_j = None if key_run is None else jr.fold_in(key_run, j)
         h, Q, res = dynamics.advance_tangent(network, h, Q, t0, interval, key_j, throw)
         Q, R = jnp.linalg.qr(Q)
         local = jnp.log(jnp.abs(jnp.diagonal(R))) / interval
@@ -192,7 +207,7 @@ def kaplan_yorke_dimension(exponents: Float[ArrayLike, " k"]) -> Float[Array, ""
     )
     j = jnp.sum(partial >= 0)  # partial sums decrease once the exponents are < 0
     below = jnp.where(j > 0, partial[jnp.maximum(j - 1, 0)], 0.0)
-    return j + below / jnp.abs(lam[j])
+    return j.astype(lam.dtype) + below / jnp.abs(lam[j])
 
 
 def entropy_rate(exponents: Float[ArrayLike, " k"]) -> Float[Array, ""]:

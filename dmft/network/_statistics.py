@@ -107,16 +107,29 @@ def stationary_statistics(
     lags = check_lags(samples, dt, sampling.max_lag)
     burn = {"t_burn": t_burn} if t_burn > 0 else {}
     dynamics.check(is_noisy(network), dt=dt, **burn)
-    n_chunks = -(-samples // sampling.chunk)
-    chunk = -(-samples // n_chunks)
+    chunk = -(-samples // -(-samples // sampling.chunk))  # equal chunks, least padding
     dtype = network.W.dtype
     key_h0, key_burn, key_run = jr.split(key, 3)
+    if not is_noisy(network):  # decided here: under jit the amplitude is traced
+        key_burn = key_run = None
     if h0 is None:
         h = random_state(key_h0, network)
     else:
         h = jnp.asarray(h0, dtype)
         if h.shape != (n,):
             raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
+    return _measure(
+        network, h, key_burn, key_run, dynamics, t_burn, dt, samples, chunk, lags, throw
+    )
+
+
+# One compilation per (shapes, options, window): repeated calls and sweeps reuse it.
+@eqx.filter_jit
+def _measure(
+    network, h, key_burn, key_run, dynamics, t_burn, dt, samples, chunk, lags, throw
+):
+    n_chunks = -(-samples // chunk)
+    dtype = h.dtype
     result = diffrax.RESULTS.successful
     if t_burn > 0:
         ys, result = dynamics.sample(
@@ -133,7 +146,7 @@ def stationary_statistics(
             dt, dtype
         )
         t0 = times[0]
-        key_c = jr.fold_in(key_run, c)
+        key_c = None if key_run is None else jr.fold_in(key_run, c)
         ys, res = dynamics.sample(network, h, t0, dt, chunk, key_c, throw)
         mask = index[1:] <= samples
         state, m, q = accumulate(state, ys, mask)
@@ -142,7 +155,7 @@ def stationary_statistics(
         )
         return (ys[-1], state, result), (times[1:], m, q)
 
-    state = init_autocorrelation(n, lags, dtype)
+    state = init_autocorrelation(network.n, lags, dtype)
     (_, state, result), (ts, m, q) = jax.lax.scan(
         body, (h, state, result), jnp.arange(n_chunks)
     )
