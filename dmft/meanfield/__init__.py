@@ -14,6 +14,10 @@ from .autocorrelation import (
     AutocorrelationOptions as AutocorrelationOptions,
     stationary_autocorrelation as stationary_autocorrelation,
 )
+from .discrete import (
+    DiscreteStationarySolution as DiscreteStationarySolution,
+    solve_discrete_stationary as solve_discrete_stationary,
+)
 from .lyapunov import (
     LyapunovGrid as LyapunovGrid,
     schrodinger_eigenvalues as schrodinger_eigenvalues,
