@@ -5,3 +5,12 @@ from ._style import (
     new_figure as new_figure,
     save_figure as save_figure,
 )
+
+# training dynamics
+from ._training import (
+    plot_learned_functions as plot_learned_functions,
+    plot_luo_phase_diagram as plot_luo_phase_diagram,
+    plot_rd_vs_width as plot_rd_vs_width,
+    plot_regime_regions as plot_regime_regions,
+    plot_weight_directions as plot_weight_directions,
+)
