@@ -157,9 +157,12 @@ def width_sweep(
         rd, status = _train_batch(keys, stacked, data, options, max(widths))
     else:
         rd, status = [], []
-        for width_keys, width_inits in zip(keys, inits):
+        for width, width_keys, width_inits in zip(widths, keys, inits):
             stacked = jax.tree.map(lambda *xs: jnp.stack(xs), *width_inits)
-            r, s = _train_batch(width_keys[None], _expand(stacked), data, options, None)
+            # Padding to its own width: the shape is static, nothing is padded.
+            r, s = _train_batch(
+                width_keys[None], _expand(stacked), data, options, int(width)
+            )
             rd.append(r[0])
             status.append(s[0])
         rd, status = jnp.stack(rd), jnp.stack(status)
