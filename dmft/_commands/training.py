@@ -58,8 +58,14 @@ def training(
 
     # Simulation in the default float32: RD is needed to ~1e-3, far above its
     # round-off, and float32 halves the time on CPU.
+    # Small widths: one padded program (compilation dominates); large: one per width.
     sweep = dmft.width_sweep(
-        jr.key(seed), exponents, chosen, num_seeds, dmft.luo_data()
+        jr.key(seed),
+        exponents,
+        chosen,
+        num_seeds,
+        dmft.luo_data(),
+        one_program=max(chosen) <= 2000,
     )
     rd = sweep.rd[0]
     emit(
