@@ -1,5 +1,7 @@
 """Matplotlib figures shared by the CLI, the examples and paper_figs (Agg backend)."""
 
+# deep limit
+from ._deep import plot_deep_phase_diagram as plot_deep_phase_diagram
 from ._style import (
     COLORS as COLORS,
     new_figure as new_figure,
@@ -14,3 +16,6 @@ from ._training import (
     plot_regime_regions as plot_regime_regions,
     plot_weight_directions as plot_weight_directions,
 )
+
+# two-time DMFT
+from ._twotime import plot_transient as plot_transient

@@ -1,0 +1,54 @@
+"""Two-time DMFT transients against Amari's (m, q) equations and finite networks."""
+
+import numpy as np
+
+from ._style import COLORS
+
+
+def plot_transient(ax_m, ax_q, panel: dict) -> None:
+    """Draw $m(t)$ on `ax_m` and $q(t)$ on `ax_q` from one scenario of the
+    `dmft_transient` figure: two-time DMFT (line, band of two standard errors),
+    Amari's naive mean field (dashed) and finite-N simulations (markers, mean and
+    standard deviation over seeds).
+
+    **Arguments:**
+
+    - `ax_m`, `ax_q`: matplotlib axes.
+    - `panel`: a dict with `t`, `dmft_m`, `dmft_m_stderr`, `dmft_q`, `dmft_q_stderr`,
+      `amari_m`, `amari_q`, `sim_t`, `sim_m`, `sim_m_std`, `sim_q`, `sim_q_std`,
+      `n`, `seeds`, `samples` and `title`.
+    """
+    t = np.asarray(panel["t"])
+    for ax, key, label in ((ax_m, "m", "$m(t)$"), (ax_q, "q", "$q(t)$")):
+        value = np.asarray(panel[f"dmft_{key}"])
+        band = 2 * np.asarray(panel[f"dmft_{key}_stderr"])
+        ax.fill_between(
+            t, value - band, value + band, color=COLORS[0], alpha=0.25, lw=0
+        )
+        ax.plot(
+            t,
+            value,
+            color=COLORS[0],
+            label=f"two-time DMFT (theory, M={panel['samples']})",
+        )
+        ax.plot(
+            t,
+            panel[f"amari_{key}"],
+            color=COLORS[1],
+            ls="--",
+            label="Amari (m, q) ODEs (theory)",
+        )
+        ax.errorbar(
+            panel["sim_t"],
+            panel[f"sim_{key}"],
+            yerr=panel[f"sim_{key}_std"],
+            color=COLORS[2],
+            marker="o",
+            ms=3,
+            ls="none",
+            label=f"simulation (N={panel['n']}, {panel['seeds']} seeds)",
+        )
+        ax.set_xlabel("time $t$")
+        ax.set_ylabel(label)
+        ax.set_title(panel["title"], fontsize=8)
+    ax_q.legend(fontsize=7, frameon=False)

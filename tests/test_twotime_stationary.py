@@ -1,0 +1,107 @@
+"""Two-time DMFT at long times: C(t + tau, t) relaxes to the stationary solution
+Delta(tau) of Sompolinsky, Crisanti & Sommers (1988), with biases and noise."""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import jax.random as jr
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+from scipy.optimize import brentq
+
+import dmft
+
+
+G = 2.0
+
+
+def _stationary_delta(g, sb, noise, taus):
+    """Delta(tau) from THEORY.md section 4, independently of the two-time solver:
+    the particle $\\Delta'' = \\Delta - \\sigma_b^2 - g^2 C(\\Delta; \\Delta_0)$
+    leaves $\\Delta_0$ with velocity $-\\sigma^2/2$ and creeps to $\\Delta_\\infty$,
+    where $\\Delta_\\infty = g^2 C(\\Delta_\\infty; \\Delta_0) + \\sigma_b^2$ and
+    $\\sigma^4/8 + V(\\Delta_0) = V(\\Delta_\\infty)$,
+    $V = -\\Delta^2/2 + \\sigma_b^2 \\Delta + g^2 E_z[(E_x \\Phi)^2]$."""
+    phi, sb2 = dmft.Tanh(), sb**2
+
+    @functools.partial(jax.jit, static_argnames="orders")
+    def _C(d, d0, orders):
+        return dmft.correlated_expectation(phi, d0, d0, d, orders=orders)
+
+    def C(d, d0, orders=(0, 0)):
+        return np.asarray(_C(jnp.asarray(d, float), jnp.asarray(d0, float), orders))
+
+    def V(d, d0):
+        return -(d**2) / 2 + sb2 * d + g**2 * C(d, d0, orders=(-1, -1))
+
+    def force(d, d0):
+        return d - sb2 - g**2 * C(d, d0)
+
+    def d_inf(d0):
+        # Delta_inf is a hilltop of V: the force -V' crosses zero from below. The
+        # particle comes down from Delta0, so it is the highest such crossing.
+        grid = np.linspace(0.0, d0, 401)
+        f = force(grid, d0)
+        if f[0] >= -1e-14:  # zero-mean phi, no bias: Delta_inf = 0
+            return 0.0
+        up = np.flatnonzero((f[:-1] < 0) & (f[1:] >= 0))
+        if up.size == 0:
+            return None
+        i = up[-1]
+        return brentq(lambda d: float(force(d, d0)), grid[i], grid[i + 1], xtol=1e-14)
+
+    def mismatch(d0):
+        di = d_inf(d0)
+        return np.nan if di is None else noise**4 / 8 + V(d0, d0) - V(di, d0)
+
+    # Bracket the root of the energy mismatch on a grid of Delta0.
+    grid = np.linspace(1.5, 3.0, 16)
+    values = np.array([mismatch(x) for x in grid])
+    change = np.flatnonzero((values[:-1] > 0) & (values[1:] < 0))
+    i = change[0]
+    d0 = brentq(lambda x: float(mismatch(x)), grid[i], grid[i + 1], xtol=1e-13)
+
+    def rhs(t, y):
+        d = min(max(y[0], 0.0), d0)
+        return [y[1], float(force(d, d0))]
+
+    sol = solve_ivp(
+        rhs, (0, max(taus)), [d0, -(noise**2) / 2], t_eval=taus, rtol=1e-10, atol=1e-12
+    )
+    return d0, sol.y[0]
+
+
+KEYS = 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sigma_b, noise", [(0.0, 0.0), (0.3, 0.0), (0.0, 0.5)])
+def test_long_times_reach_stationary_scs(sigma_b, noise, getkey):
+    taus = [0.0, 1.0, 2.0, 5.0]
+    d0, exact = _stationary_delta(G, sigma_b, noise, taus)
+    if sigma_b == noise == 0:
+        # The reference itself: SCS at g = 2, Delta0 = 1.925 (the brief's value).
+        assert abs(d0 - 1.925) < 5e-4
+    ensemble = dmft.NetworkEnsemble(sigma_w=G, sigma_b=sigma_b, noise=noise)
+    ts = jnp.linspace(0.0, 40.0, 401)
+    options = dmft.TwoTimeOptions(
+        n_samples=3000, response_samples=0, max_iterations=200
+    )
+    late = np.empty((KEYS, len(taus)))
+    for k, key in enumerate(jr.split(getkey(), KEYS)):
+        sol = dmft.solve_two_time(
+            ensemble, ts, dmft.GaussianInitial(0.0, 0.5), key=key, options=options
+        )
+        for j, tau in enumerate(taus):
+            times, values, _ = sol.autocorrelation(tau)
+            late[k, j] = np.mean(values[times >= 30.0])
+    # The error is measured over keys: the M paths coupled through the estimated
+    # C_phi fluctuate like a network of M neurons, and the late-window average does
+    # not remove that (it is correlated over t). 4 standard errors of the mean over
+    # keys, plus 1e-2 for the O(dt^2) Heun error (~3e-3 relative at dt = 0.1) and
+    # what remains of the transient at t = 30.
+    stderr = np.std(late, axis=0, ddof=1) / np.sqrt(KEYS)
+    err = np.abs(np.mean(late, axis=0) - exact)
+    assert np.all(err <= 4 * stderr + 1e-2), (err, stderr, exact)
