@@ -9,6 +9,8 @@ from ._commands._app import app, use_compilation_cache
 
 # Each command module registers itself on `app` when imported; one line per command.
 from ._commands import (  # noqa: E402, F401  # isort: skip
+    deep as _deep,
+    demo as _demo,
     figures as _figures,
     simulate as _simulate,
     training as _training,

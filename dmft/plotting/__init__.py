@@ -2,6 +2,8 @@
 
 # deep limit
 from ._deep import plot_deep_phase_diagram as plot_deep_phase_diagram
+# deep limit
+from ._deep import plot_deep_phase_diagram as plot_deep_phase_diagram
 from ._style import (
     COLORS as COLORS,
     new_figure as new_figure,

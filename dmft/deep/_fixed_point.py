@@ -1,0 +1,269 @@
+"""The fixed points $q^*$, $c^*$ of the deep maps and the quantities defined there."""
+
+import equinox as eqx
+import jax
+import jax.lax as lax
+import jax.numpy as jnp
+from jaxtyping import Array, Float, Int
+
+from .._ensemble import NetworkEnsemble
+from .._gaussian import correlated_expectation
+from ._correlation_map import chi_c as chi_c_fn
+from ._ensemble_check import check_deep_ensemble
+from ._iteration import CONVERGED, NONFINITE, RUNNING, UNBOUNDED, flag, iterate
+from ._length_map import (
+    chi_1 as chi_1_fn,
+    length_map,
+    length_map_and_slope,
+    second_moment,
+)
+from ._results import RESULTS
+from ._solver import DeepSolver
+
+
+# Statistics at q* = 0 are taken as q -> 0+: ReLU's phi'(0) is a convention, and its
+# chi_1 = sigma_w^2 / 2 holds for every q > 0.
+_Q_FLOOR = 1e-30
+
+
+class DeepFixedPoint(eqx.Module):
+    """The infinite-width fixed point of a deep random network and the depth scales
+    of signal propagation around it (Poole et al. 2016; Schoenholz et al. 2017).
+
+    With $u_1 = \\sqrt{q^*} z_1$, $u_2 = \\sqrt{q^*}(c z_1 + \\sqrt{1 - c^2} z_2)$:
+
+    - `q_star`: $q^* = \\sigma_w^2 E[\\phi(\\sqrt{q^*} z)^2] + \\sigma_b^2$;
+    - `c_star`: the stable fixed point of the correlation map, 1 in the ordered phase;
+    - `chi_1`: $\\sigma_w^2 E[\\phi'(\\sqrt{q^*} z)^2]$ (ordered if $< 1$, chaotic if
+        $> 1$);
+    - `chi_c`: $\\sigma_w^2 E[\\phi'(u_1)\\phi'(u_2)]$ at $c = c^*$;
+    - `slope`: $V'(q^*) = \\chi_1 + \\sigma_w^2 E[\\phi''\\phi]$;
+    - `xi_q`, `xi_c`: $-1/\\log V'(q^*)$ and $-1/\\log\\chi_c$, the depths over which
+        lengths and correlations relax ($\\xi_c = \\infty$ on the critical line);
+    - `status`: a `dmft.deep.RESULTS`. If it is not `successful`, the numbers are
+        undefined (NaN; `q_star` is $+\\infty$ when there is no finite fixed point).
+    - `num_steps`: Newton steps taken by the length and correlation solves.
+
+    Fields are scalars, or arrays of the grid's shape from `dmft.deep.phase_diagram`.
+
+    ??? cite "References"
+
+        ```bibtex
+        @inproceedings{schoenholz2017deep,
+          title={Deep Information Propagation},
+          author={Schoenholz, Samuel S. and Gilmer, Justin and Ganguli, Surya and
+                  Sohl-Dickstein, Jascha},
+          booktitle={International Conference on Learning Representations},
+          year={2017}
+        }
+        ```
+    """
+
+    q_star: Float[Array, "*batch"]
+    c_star: Float[Array, "*batch"]
+    chi_1: Float[Array, "*batch"]
+    chi_c: Float[Array, "*batch"]
+    slope: Float[Array, "*batch"]
+    xi_q: Float[Array, "*batch"]
+    xi_c: Float[Array, "*batch"]
+    status: RESULTS
+    num_steps: Int[Array, "*batch"]
+
+
+def _length_iteration(ensemble, solver):
+    """$q^*$ by safeguarded Newton on $F(q) = V(q) - q$ (no gradient: see below).
+
+    Where $F' = V' - 1 < 0$ a Newton step heads for the stable root (for concave $V$,
+    as for tanh, monotonically after the first step). Where $F' \\ge 0$ a Newton step
+    would head for an unstable root or away: then a length map above the diagonal
+    ($F > 0$) is followed upwards at least geometrically, $q \\to \\max(V(q), 2q)$, so
+    that unbounded growth reaches `q_max` in a few dozen steps, and one below the
+    diagonal is iterated, $q \\to V(q)$, which moves towards the stable root.
+    """
+    sb2 = jnp.square(ensemble.sigma_b)
+
+    def body(q):
+        v, dv = length_map_and_slope(ensemble, q, solver.rule)
+        f, df = v - q, dv - 1
+        newton = q - f / jnp.where(df < 0, df, -1.0)
+        # Every q^l >= sigma_b^2: a Newton step below it is halved back.
+        newton = jnp.where(newton < sb2, 0.5 * (q + sb2), newton)
+        q_new = jnp.where(df < 0, newton, jnp.where(f > 0, jnp.maximum(v, 2 * q), v))
+        return q_new, flag(q_new, q, f, solver, solver.q_max)
+
+    return iterate(body, (jnp.array(1.0), jnp.array(RUNNING)), solver)
+
+
+def _correlation_residual(ensemble, q, v, c, rule):
+    """$g(c) = f(c) - c$, $f$ the correlation map at length $q$ with $V(q) = v$."""
+    sw2, sb2 = jnp.square(ensemble.sigma_w), jnp.square(ensemble.sigma_b)
+    pair = correlated_expectation(ensemble.phi, q, q, c * q, rule=rule)
+    return (sw2 * pair + sb2) / v - c
+
+
+def _correlation_iteration(ensemble, q, v, chi_1, solver):
+    """$c^*$ by Newton on the deflated function $h(c) = g(c) / (1 - c)$, started to
+    the right of $c^*$, with $g(c) = f(c) - c$.
+
+    $g$ always vanishes at $c = 1$; near the critical line its root $c^*$ merges with
+    that one, and plain Newton on $g$ slows to halving steps. Dividing the known root
+    out keeps $c^*$ a simple root: by Mehler's expansion $f$ is a power series in $c$
+    with non-negative coefficients, so $h(c) = 1 - (1 - f(c))/(1 - c)$ is concave and
+    decreasing on $[0, 1)$, from $h(0) = f(0) \\ge 0$ to $h(1^-) = 1 - \\chi_1 < 0$.
+    Newton on a concave decreasing function converges monotonically from the right.
+    A point to the right follows from concavity too: the tangent at $c = 1$ bounds
+    $h$ from above, so $h < 0$ wherever $1 - c < 2(\\chi_1 - 1)/f''(1)$; we start at
+    half that distance from 1. Should rounding put an iterate left of $c^*$
+    ($h > 0$), the step is Newton on the convex $g$ instead, also monotone.
+    """
+    sw2 = jnp.square(ensemble.sigma_w)
+    try:
+        # f''(1) = sigma_w^2 q^2 E[phi''(u)^2] / V(q).
+        curvature = sw2 * q**2 * second_moment(ensemble.phi, q, (2, 2), solver.rule) / v
+    except ValueError:  # no route to E[phi''^2] (ReLU: a delta); start at c = 0
+        curvature = jnp.inf
+    start = jnp.where(curvature > 0, 1 - (chi_1 - 1) / curvature, 0.0)
+    start = jnp.clip(start, 0.0, 1 - jnp.finfo(q.dtype).eps)
+
+    def g_of(c):
+        return _correlation_residual(ensemble, q, v, c, solver.rule)
+
+    def body(c):
+        # The derivative of the computed g itself (not chi_c from Price's theorem):
+        # the nodes of the pair quadrature move with c, and near the critical line,
+        # where g' -> 0, only the exact derivative of what is solved keeps Newton
+        # quadratic.
+        g, dg = jax.jvp(g_of, (c,), (jnp.ones_like(c),))
+        # h / h' = g (1 - c) / (g' (1 - c) + g).
+        one_minus_c = 1 - c
+        dh = dg * one_minus_c + g
+        right = (g <= 0) & (dh < 0)
+        c_right = c - g * one_minus_c / jnp.where(right, dh, -1.0)
+        c_left = c - g / jnp.where(dg < 0, dg, -1.0)
+        c_new = jnp.clip(jnp.where(right, c_right, c_left), 0.0, 1.0)
+        return c_new, flag(c_new, c, g, solver)
+
+    return iterate(body, (start, jnp.array(RUNNING)), solver)
+
+
+def solve_fixed_point(ensemble: NetworkEnsemble, solver: DeepSolver) -> DeepFixedPoint:
+    """`dmft.deep.deep_fixed_point` without validation, jit or `throw`; vmappable over
+    the ensemble's arrays."""
+    # The iterations run on constants; gradients come from one Newton step at the
+    # solution with the Jacobian held fixed, q* = q - F(q; theta) / stop_gradient(F'(q)),
+    # which leaves the value unchanged and gives dq*/dtheta = -F_theta / F_q: the
+    # implicit function theorem (as optimistix.ImplicitAdjoint, at the cost of one
+    # evaluation).
+    frozen = lax.stop_gradient(ensemble)
+    q, q_flag, q_steps = _length_iteration(frozen, solver)
+    q_ok = q_flag == CONVERGED
+    q = jnp.where(q_ok, q, 1.0)
+    _, dv = length_map_and_slope(frozen, q, solver.rule)
+    q_star = q - (length_map(ensemble, q, solver.rule) - q) / jnp.where(
+        q_ok & (dv < 1), dv - 1, -1.0
+    )
+    # The correction step may land a hair below a root at q* = 0.
+    q_star = jnp.maximum(q_star, 0.0)
+    q_obs = jnp.maximum(q_star, _Q_FLOOR)
+    v_star, slope = length_map_and_slope(ensemble, q_obs, solver.rule)
+    chi_1 = chi_1_fn(ensemble, q_obs, solver.rule)
+
+    chaotic = chi_1 > 1
+    q_frozen, v_frozen = lax.stop_gradient((q_obs, v_star))
+    c, c_flag, c_steps = _correlation_iteration(
+        frozen, q_frozen, v_frozen, lax.stop_gradient(chi_1), solver
+    )
+    c_flag = jnp.where(chaotic, c_flag, CONVERGED)
+    # Ordered points get c* = 1 exactly; evaluate them at a harmless c = 1/2 so that
+    # the unused branch carries no infinite derivative (arccos'(1) for ReLU).
+    c = jnp.where(chaotic & (c_flag == CONVERGED), c, 0.5)
+    _, dg = jax.jvp(
+        lambda x: _correlation_residual(frozen, q_frozen, v_frozen, x, solver.rule),
+        (c,),
+        (jnp.ones_like(c),),
+    )
+    g = _correlation_residual(ensemble, q_obs, v_star, c, solver.rule)
+    c_implicit = c - g / jnp.where(dg < 0, dg, -1.0)
+    chi_c_at_c = chi_c_fn(ensemble, c, q_obs, solver.rule)
+    c_star = jnp.where(chaotic, c_implicit, 1.0)
+    chi_c = jnp.where(chaotic, chi_c_at_c, chi_1)
+
+    status = RESULTS.where(
+        q_flag == UNBOUNDED,
+        RESULTS.no_finite_fixed_point,
+        RESULTS.where(
+            (q_flag == NONFINITE) | (c_flag == NONFINITE),
+            RESULTS.nonfinite,
+            RESULTS.where(
+                q_ok & (c_flag == CONVERGED),
+                RESULTS.successful,
+                RESULTS.max_steps_reached,
+            ),
+        ),
+    )
+    ok = status == RESULTS.successful
+
+    def checked(x):
+        return jnp.where(ok, x, jnp.nan)
+
+    return DeepFixedPoint(
+        q_star=jnp.where(q_flag == UNBOUNDED, jnp.inf, checked(q_star)),
+        c_star=checked(c_star),
+        chi_1=checked(chi_1),
+        chi_c=checked(chi_c),
+        slope=checked(slope),
+        # 1/|log x|: +inf (not -inf) at x = 1, 0 at x = 0.
+        xi_q=checked(1 / jnp.abs(jnp.log(slope))),
+        xi_c=checked(1 / jnp.abs(jnp.log(chi_c))),
+        status=status,
+        num_steps=q_steps + jnp.where(chaotic, c_steps, 0),
+    )
+
+
+@eqx.filter_jit
+def _deep_fixed_point(ensemble, solver, throw):
+    result = solve_fixed_point(ensemble, solver)
+    if throw:
+        result = result.status.error_if(result, result.status != RESULTS.successful)
+    return result
+
+
+def deep_fixed_point(
+    ensemble: NetworkEnsemble,
+    solver: DeepSolver = DeepSolver(),
+    *,
+    throw: bool = True,
+) -> DeepFixedPoint:
+    """The fixed point of the length and correlation maps of a deep network with
+    untied weights $W^l_{ij} \\sim N(0, \\sigma_w^2/N)$, biases $b^l_i \\sim
+    N(0, \\sigma_b^2)$, $h^l = W^l \\phi(h^{l-1}) + b^l$, at infinite width:
+
+    $$q^* = \\sigma_w^2 E[\\phi(\\sqrt{q^*} z)^2] + \\sigma_b^2, \\qquad
+    c^* q^* = \\sigma_w^2 E[\\phi(u_1)\\phi(u_2)] + \\sigma_b^2,$$
+
+    with $\\chi_1$, $\\chi_c$, $V'(q^*)$ and the depth scales $\\xi_q$, $\\xi_c$ there.
+    $q^*$ is the stable fixed point reached from $q^0 = 1$; the result is differentiable
+    (implicit differentiation) with respect to the ensemble's parameters.
+
+    **Arguments:**
+
+    - `ensemble`: a `dmft.NetworkEnsemble` with scalar `sigma_w`, `sigma_b` and
+        `mean_w = mean_b = noise = 0` (vmap this function, or use
+        `dmft.deep.phase_diagram`, for grids).
+    - `solver`: tolerances, step budget and quadrature rule (`dmft.deep.DeepSolver`).
+    - `throw`: raise if the solve fails or there is no finite fixed point; with
+        `throw=False` inspect `result.status` instead.
+
+    **Returns:** a `dmft.deep.DeepFixedPoint`.
+
+    **Raises:** `ValueError` for an ensemble with a mean coupling, mean bias or noise,
+    or non-scalar parameters; a runtime error (the status's message) if `throw` and
+    the status is not `RESULTS.successful`.
+    """
+    ensemble = check_deep_ensemble(ensemble)
+    if jnp.shape(ensemble.sigma_w) != () or jnp.shape(ensemble.sigma_b) != ():
+        raise ValueError(
+            "deep_fixed_point takes scalar sigma_w and sigma_b; use "
+            "dmft.deep.phase_diagram (or jax.vmap) for grids."
+        )
+    return _deep_fixed_point(ensemble, solver, throw)

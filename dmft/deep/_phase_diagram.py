@@ -1,0 +1,108 @@
+"""The order-to-chaos phase diagram of deep random networks over a parameter grid."""
+
+import equinox as eqx
+import jax
+import jax.lax as lax
+import jax.numpy as jnp
+from jaxtyping import Array, ArrayLike, Float
+
+from .._ensemble import NetworkEnsemble
+from .._nonlinearity import AbstractNonlinearity
+from ._fixed_point import DeepFixedPoint, solve_fixed_point
+from ._grid_check import check_grid
+from ._results import RESULTS
+from ._solver import DeepSolver
+
+
+class PhaseDiagram(eqx.Module):
+    """Deep-limit fixed points over a $(\\sigma_w, \\sigma_b)$ grid.
+
+    **Fields:**
+
+    - `sigma_w`: the grid of $\\sigma_w$, shape `(n_w,)`.
+    - `sigma_b`: the grid of $\\sigma_b$, shape `(n_b,)`.
+    - `fixed_point`: a `dmft.deep.DeepFixedPoint` whose fields have shape `(n_w, n_b)`
+        (`fixed_point.chi_1[i, j]` is at `sigma_w[i]`, `sigma_b[j]`).
+    """
+
+    sigma_w: Float[Array, " n_w"]
+    sigma_b: Float[Array, " n_b"]
+    fixed_point: DeepFixedPoint
+
+    @property
+    def chaotic(self) -> Array:
+        """Where $\\chi_1 > 1$ (False where the solve failed)."""
+        return self.fixed_point.chi_1 > 1
+
+
+def _sweep(phi, sigma_w, sigma_b, solver, throw, batch_size):
+    def one(point):
+        sw, sb = point
+        return solve_fixed_point(NetworkEnsemble(phi, sw, sb), solver)
+
+    grid_w, grid_b = jnp.meshgrid(sigma_w, sigma_b, indexing="ij")
+    points = (grid_w.reshape(-1), grid_b.reshape(-1))
+    # One vmapped solve per chunk of points; a while loop runs until its slowest point
+    # converges, and the nested quadrature holds n^2 nodes per point.
+    flat = lax.map(one, points, batch_size=batch_size)
+    fixed_point = jax.tree.map(lambda x: x.reshape(grid_w.shape), flat)
+    if throw:
+        status = fixed_point.status
+        # Unbounded growth is a phase (ReLU's), not a failure of the sweep.
+        failed = (status != RESULTS.successful) & (
+            status != RESULTS.no_finite_fixed_point
+        )
+        fixed_point = RESULTS.max_steps_reached.error_if(fixed_point, jnp.any(failed))
+    return PhaseDiagram(sigma_w, sigma_b, fixed_point)
+
+
+_sweep_jit = eqx.filter_jit(_sweep)
+
+
+def phase_diagram(
+    phi: AbstractNonlinearity,
+    sigma_w: Float[ArrayLike, " n_w"],
+    sigma_b: Float[ArrayLike, " n_b"],
+    solver: DeepSolver = DeepSolver(),
+    *,
+    batch_size: int | None = None,
+    throw: bool = True,
+) -> PhaseDiagram:
+    """$q^*$, $c^*$, $\\chi_1$, $\\chi_c$, $V'(q^*)$, $\\xi_q$, $\\xi_c$ at every point of a
+    $(\\sigma_w, \\sigma_b)$ grid, in one jitted, vmapped call (one compilation per
+    grid shape). The ordered phase is $\\chi_1 < 1$, the chaotic one $\\chi_1 > 1$;
+    `dmft.deep.critical_sigma_w` gives the line between them.
+
+    **Arguments:**
+
+    - `phi`: the nonlinearity.
+    - `sigma_w`, `sigma_b`: 1-D ascending grids of non-negative values.
+    - `solver`: a `dmft.deep.DeepSolver`. Sweeps over tanh may pass a cheaper
+        quadrature rule, e.g. `DeepSolver(rule=dmft.SinhTrapezoid(n=21))`.
+    - `batch_size`: grid points solved together in one vmapped loop. Default: the
+        whole grid when `phi` has closed-form kernels (erf, ReLU, linear), else 1024
+        (the quadrature of a correlated pair holds `n**2` nodes per point).
+    - `throw`: raise if any grid point's solve failed (did not converge, or
+        non-finite). Points without a finite fixed point (ReLU beyond
+        $\\sigma_w^2 = 2$) are a phase, not a failure: their status says so.
+
+    **Returns:** a `dmft.deep.PhaseDiagram`.
+
+    **Raises:** `ValueError` for an empty, non-1-D, descending, negative or non-finite
+    grid, or a `phi` that is not a dmft nonlinearity.
+    """
+    check_grid("sigma_w", sigma_w)
+    check_grid("sigma_b", sigma_b)
+    if not isinstance(phi, AbstractNonlinearity):
+        raise ValueError(
+            f"`phi` must be a dmft nonlinearity; got {type(phi).__name__}."
+        )
+    if batch_size is None:
+        one = jnp.ones(())
+        closed = phi.gaussian_kernel((0, 0), one, one, one) is not None
+        batch_size = jnp.size(sigma_w) * jnp.size(sigma_b) if closed else 1024
+    if not (isinstance(batch_size, int) and batch_size >= 1):
+        raise ValueError(f"`batch_size` must be an integer >= 1; got {batch_size!r}.")
+    sigma_w = jnp.asarray(sigma_w, float)
+    sigma_b = jnp.asarray(sigma_b, float)
+    return _sweep_jit(phi, sigma_w, sigma_b, solver, throw, batch_size)
