@@ -36,14 +36,6 @@ def test_training_json_and_fit():
     assert out["converged_fraction"] == 1.0
 
 
-def _run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "dmft.cli", "training", *args],
-        capture_output=True,
-        text=True,
-    )
-
-
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -57,8 +49,21 @@ def _run(*args):
         (("--gamma", "1", "--gamma-prime", "0", "--seeds", "0"), "--seeds"),
     ],
 )
-def test_bad_input_is_one_line_before_work(args, message):
-    result = _run(*args)
+def test_bad_input_raises_before_work(args, message):
+    result = CliRunner().invoke(app, ["training", *args])
+    assert isinstance(result.exception, ValueError)
+    assert message in str(result.exception)
+
+
+def test_bad_input_is_one_line_on_stderr():
+    # Through the real entry point: one line, exit 1, no traceback.
+    result = subprocess.run(
+        [sys.executable, "-m", "dmft.cli", "training", "--gamma", "nan"]
+        + ["--gamma-prime", "0"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
-    assert message in result.stderr and "Traceback" not in result.stderr
+    assert "--gamma must be a finite" in result.stderr
+    assert "Traceback" not in result.stderr
