@@ -10,6 +10,7 @@ from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
 from ._bracketed_newton import bracketed_newton, expand_upper
 from ._results import RESULTS
+from .discrete import _solve_discrete
 from .lyapunov import LyapunovGrid
 from .stationary import (
     StationaryOptions,
@@ -66,14 +67,16 @@ def _static_onset(ensemble):
 
 
 def _lyapunov_at(g, args):
-    ensemble, options, grid = args
+    ensemble, options, grid, delta = args
     ens = eqx.tree_at(lambda e: e.sigma_w, ensemble, g)
-    return _solve_stationary(ens, options, grid, False).lyapunov
+    if delta is None:
+        return _solve_stationary(ens, options, grid, False).lyapunov
+    return _solve_discrete(ens, delta, options, grid.n, False).lyapunov
 
 
 @eqx.filter_jit
-def _noisy_onset(ensemble, g_static, options, grid, rtol):
-    args = (ensemble, options, grid)
+def _noisy_onset(ensemble, g_static, options, grid, delta, rtol):
+    args = (ensemble, options, grid, delta)
     upper, found = expand_upper(
         lambda g, a: _lyapunov_at(g, a) <= 0, 1.25 * g_static, args, max_doublings=8
     )
@@ -94,6 +97,7 @@ def chaos_transition(
     options: StationaryOptions = StationaryOptions(),
     grid: LyapunovGrid = LyapunovGrid(),
     *,
+    discrete_step: float | None = None,
     rtol: float = 1e-8,
     throw: bool = True,
 ) -> ChaosTransition:
@@ -106,6 +110,10 @@ def chaos_transition(
     deep network (Poole et al. 2016), found by a bracketed Newton iteration to machine
     precision. With noise the Lyapunov exponent is found by bisection in $g$ to
     relative tolerance `rtol` (limited in practice by the Lyapunov grid's accuracy).
+    With `discrete_step` $\\delta$ the network is the map of
+    `dmft.meanfield.solve_discrete_stationary` (its static instability line is the
+    same $\\chi_1 = 1$ for every $0 < \\delta \\le 1$; `grid.n` is then its number of
+    lags).
 
     **Returns:** a `dmft.meanfield.ChaosTransition`.
 
@@ -126,9 +134,13 @@ def chaos_transition(
     """
     ensemble = eqx.tree_at(lambda e: e.sigma_w, ensemble, jnp.array(1.0))
     check_stationary_ensemble(ensemble)
+    if discrete_step is not None and not 0 < discrete_step <= 1:
+        raise ValueError(f"`discrete_step` must be in (0, 1]; got {discrete_step}.")
     g_static, ok = _static_onset(ensemble)
     if float(ensemble.noise) > 0:
-        g_c, ok_noise = _noisy_onset(ensemble, g_static, options, grid, rtol)
+        g_c, ok_noise = _noisy_onset(
+            ensemble, g_static, options, grid, discrete_step, rtol
+        )
         ok = ok & ok_noise
     else:
         g_c = g_static

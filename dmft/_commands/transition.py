@@ -1,0 +1,37 @@
+"""`dmft transition`: the critical coupling of the recurrent and the deep network."""
+
+from typing import Annotated
+
+import typer
+
+from ._app import JsonOption, PhiOption, app, emit, parse_phi, use_float64
+from .solve import check_discrete_step
+
+
+@app.command("transition")
+def transition(
+    sigma_b: Annotated[
+        float, typer.Option("--sigma-b", help="Bias standard deviation >= 0.")
+    ] = 0.0,
+    noise: Annotated[
+        float, typer.Option("--noise", help="White-noise amplitude sigma >= 0.")
+    ] = 0.0,
+    discrete_step: Annotated[
+        float | None,
+        typer.Option("--discrete-step", help="Map step d in (0, 1]."),
+    ] = None,
+    phi: PhiOption = "tanh",
+    as_json: JsonOption = False,
+) -> None:
+    """sigma_w_c_deep (chi_1 = 1 of the deep network) and g_c_dmft (onset of the chaotic
+    DMFT solution; with noise, where the DMFT Lyapunov exponent crosses 0)."""
+    use_float64()
+    import dmft  # after use_float64
+
+    check_discrete_step(discrete_step)
+    ensemble = dmft.NetworkEnsemble(parse_phi(phi), sigma_b=sigma_b, noise=noise)
+    deep = dmft.deep.critical_sigma_w(ensemble.phi, ensemble.sigma_b)
+    grid = dmft.LyapunovGrid(n=512) if discrete_step is not None else None
+    kwargs = {} if grid is None else {"grid": grid}
+    onset = dmft.chaos_transition(ensemble, discrete_step=discrete_step, **kwargs)
+    emit({"sigma_w_c_deep": deep.sigma_w, "g_c_dmft": onset.g_c}, as_json)

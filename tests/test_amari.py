@@ -1,0 +1,59 @@
+"""Amari's (m, q) fixed points against an independent NumPy/scipy solve, and the ODE."""
+
+import numpy as np
+import pytest
+from scipy.optimize import fsolve
+
+import dmft
+
+
+_Z, _W = np.polynomial.hermite_e.hermegauss(120)
+_W = _W / np.sqrt(2 * np.pi)
+
+
+def _residual(y, g, sb, w0, b0):
+    m, q = y
+    u = m + np.sqrt(abs(q)) * _Z
+    return [
+        w0 * np.sum(_W * np.tanh(u)) + b0 - m,
+        g**2 * np.sum(_W * np.tanh(u) ** 2) + sb**2 - q,
+    ]
+
+
+def test_three_branches_and_stability():
+    # Strong mean coupling, no mean bias: m = 0 (unstable: outlier w0 E[phi'] > 1) and
+    # m = +-m* (stable). Each checked against scipy fsolve from the returned point's
+    # neighbourhood (tolerance 1e-9: both solve to ~1e-12) and the symmetry m -> -m.
+    g, sb, w0, b0 = 0.5, 0.1, 2.0, 0.0
+    ens = dmft.NetworkEnsemble(sigma_w=g, sigma_b=sb, mean_w=w0, mean_b=b0)
+    points = dmft.amari_fixed_points(ens)
+    assert len(points) == 3
+    for p in points:
+        ref = fsolve(
+            _residual, [float(p.m) + 0.01, float(p.q)], (g, sb, w0, b0), xtol=1e-13
+        )
+        assert float(p.m) == pytest.approx(ref[0], abs=1e-9)
+        assert float(p.q) == pytest.approx(ref[1], abs=1e-9)
+    assert float(points[0].m) == pytest.approx(-float(points[2].m), abs=1e-10)
+    assert [p.stable for p in points] == [True, False, True]
+    u = np.sqrt(float(points[1].q)) * _Z
+    assert float(points[1].outlier) == pytest.approx(
+        w0 * np.sum(_W * (1 - np.tanh(u) ** 2)), rel=1e-10
+    )
+
+
+def test_ode_flows_to_the_stable_fixed_point():
+    # The design point of the CLI: one stable fixed point; the diffrax ODE from
+    # (m, q) = (0, 0.1) reaches it (t1 = 60: slowest rate ~1 - 0.5 E[phi'] > 0.5,
+    # so the transient has decayed below 1e-12; tolerance 1e-7 from rtol 1e-8).
+    ens = dmft.NetworkEnsemble(sigma_w=0.8, sigma_b=0.3, mean_w=0.5, mean_b=0.2)
+    (point,) = dmft.amari_fixed_points(ens)
+    assert point.stable
+    sol = dmft.solve_amari(ens, 0.0, 0.1, 60.0)
+    assert float(sol.ys[0][-1]) == pytest.approx(float(point.m), abs=1e-7)
+    assert float(sol.ys[1][-1]) == pytest.approx(float(point.q), abs=1e-7)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="sigma_b"):
+        dmft.amari_fixed_points(dmft.NetworkEnsemble(sigma_w=1.0, sigma_b=-1.0))
