@@ -67,9 +67,9 @@ def schrodinger_eigenvalues(
     length = grid.length / jnp.clip(rate, 1e-7, None)
     h = length / grid.n
     if odd:  # nodes at h, 2h, ..., psi(0) = 0
-        taus = h * jnp.arange(1, grid.n + 1)
+        taus = h * jnp.arange(1, grid.n + 1, dtype=h.dtype)
     else:  # cell centres; the mirror node of the first is itself (psi'(0) = 0)
-        taus = h * (jnp.arange(grid.n) + 0.5)
+        taus = h * (jnp.arange(grid.n, dtype=h.dtype) + 0.5)
     delta, _ = _trajectory(ensemble, delta0, delta_inf, taus, options)
     w = schrodinger_potential(ensemble, delta, delta0)
     diagonal = 2 / h**2 + w

@@ -2,8 +2,12 @@
 
 # deep limit
 from ._deep import plot_deep_phase_diagram as plot_deep_phase_diagram
-# deep limit
-from ._deep import plot_deep_phase_diagram as plot_deep_phase_diagram
+
+# mean-field theory
+from ._meanfield import (
+    plot_autocorrelation as plot_autocorrelation,
+    plot_lyapunov_curve as plot_lyapunov_curve,
+)
 from ._style import (
     COLORS as COLORS,
     new_figure as new_figure,
