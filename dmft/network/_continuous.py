@@ -105,6 +105,8 @@ class ContinuousTime(AbstractDynamics):
         noisy = key is not None
         h0 = y0[0] if isinstance(y0, tuple) else y0
         solver, controller, dt0 = self._resolve(noisy, h0.dtype)
+        # diffrax promotes the state to the dtype of the times: keep the network's.
+        t0, t1 = jnp.asarray(t0, h0.dtype), jnp.asarray(t1, h0.dtype)
         if isinstance(y0, tuple):
 
             def drift(t, y, args):
