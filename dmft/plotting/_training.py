@@ -149,6 +149,19 @@ def plot_luo_phase_diagram(
     fig.colorbar(
         sc, ax=ax, extend="both", label=r"slope of $\log \mathrm{RD}$ vs $\log m$"
     )
+    # Runs that reached `max_time` before the loss tolerance: RD is taken there.
+    stopped = np.array(grid.get("converged_fraction", [1.0] * len(slopes))) < 1
+    if stopped.any():
+        ax.scatter(
+            np.asarray(grid["gamma_prime"])[stopped],
+            np.asarray(grid["gamma"])[stopped],
+            marker="x",
+            s=25,
+            color="k",
+            zorder=4,
+            label="some runs stopped at max_time",
+        )
+        ax.legend(loc="lower left", fontsize=6)
     at: dict[tuple[float, float], list[str]] = {}
     for name, (g, gp) in data["named"].items():
         at.setdefault((gp, g), []).append(name)
