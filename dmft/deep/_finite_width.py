@@ -1,6 +1,7 @@
 """Finite width: propagate inputs through one sampled deep network."""
 
 import equinox as eqx
+import jax
 import jax.lax as lax
 import jax.numpy as jnp
 import jax.random as jr
@@ -67,6 +68,6 @@ def propagate(
         raise ValueError(
             f"`inputs` must be a 2-D float array (p, width); got {inputs.shape}."
         )
-    if not bool(jnp.all(jnp.isfinite(inputs))):
+    if not isinstance(inputs, jax.core.Tracer) and not jnp.all(jnp.isfinite(inputs)):
         raise ValueError("`inputs` must be finite.")
     return _propagate(ensemble, key, inputs, depth)
