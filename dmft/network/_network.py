@@ -129,7 +129,10 @@ class RateNetwork(eqx.Module):
         A leading batch axis is a matrix-matrix product: many trajectories on one $W$.
         """
         # Some nonlinearities compute in the default float; keep the state's dtype.
-        return -h + self.phi(h).astype(h.dtype) @ self.W.T + self.b
+        r = self.phi(h).astype(h.dtype)
+        # W contracted on its second axis: `r @ W.T` made XLA:CPU copy the transpose
+        # of W on every evaluation (20x slower at n = 1000).
+        return -h + jnp.einsum("ij,...j->...i", self.W, r) + self.b
 
     def tangent(
         self, h: Float[Array, " n"], v: Float[Array, "n k"]
