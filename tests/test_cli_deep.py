@@ -1,0 +1,73 @@
+"""`dmft deep` and `dmft demo`: the CLI contract (DESIGN.md) and its error lines."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+import dmft
+
+
+def _run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "dmft.cli", *args], capture_output=True, text=True
+    )
+
+
+def test_deep_json_keys_and_values():
+    result = _run(
+        "deep", "--phi", "erf", "--sigma-w", "2.5", "--sigma-b", "0.3", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    keys = ["q_star", "c_star", "chi_1", "chi_c", "xi_q", "xi_c", "status"]
+    assert list(out) == keys
+    assert out["status"] == "converged"
+    point = dmft.deep_fixed_point(dmft.NetworkEnsemble(dmft.Erf(), 2.5, 0.3))
+    for key in keys[:-1]:
+        assert out[key] == pytest.approx(float(getattr(point, key)), rel=1e-12)
+
+
+def test_deep_no_finite_fixed_point():
+    result = _run(
+        "deep", "--phi", "relu", "--sigma-w", "1.5", "--sigma-b", "0.3", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["status"] == "no finite fixed point"
+    assert all(out[k] is None for k in ("q_star", "c_star", "chi_1", "xi_c"))
+    human = _run("deep", "--phi", "relu", "--sigma-w", "1.5", "--sigma-b", "0.3")
+    assert "No finite fixed point" in human.stdout and "nan" not in human.stdout.lower()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--sigma-w", "-1"), "sigma_w"),
+        (("--sigma-w", "nan"), "sigma_w"),
+        (("--sigma-w", "1", "--sigma-b", "-0.3"), "sigma_b"),
+        (("--sigma-w", "1", "--phi", "softsign"), "unknown nonlinearity"),
+    ],
+)
+def test_deep_bad_input_is_one_line(args, message):
+    result = _run("deep", *args)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("dmft: error:") and message in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.slow  # compiles the tanh sweep: ~20 s on an idle 2-core machine
+def test_demo_writes_png(tmp_path):
+    result = _run("demo", "--out", str(tmp_path), "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert (
+        out["figure"].endswith(".png")
+        and (tmp_path / "deep_phase_diagram.png").exists()
+    )
+    # The interpolated critical line passes Schoenholz et al.'s point.
+    assert out["critical_sigma_w2_at_sigma_b2_0.05"] == pytest.approx(1.76, abs=0.01)
+    assert math.isfinite(out["seconds"])
