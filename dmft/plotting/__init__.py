@@ -8,6 +8,9 @@ from ._meanfield import (
     plot_autocorrelation as plot_autocorrelation,
     plot_lyapunov_curve as plot_lyapunov_curve,
 )
+
+# finite networks
+from ._network import plot_network_activity as plot_network_activity
 from ._style import (
     COLORS as COLORS,
     new_figure as new_figure,

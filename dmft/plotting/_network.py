@@ -54,5 +54,5 @@ def plot_network_activity(
     ax.set_ylabel(r"$\Delta(\tau)$")
     ax.legend(frameon=False)
     if data.get("title"):
-        fig.suptitle(data["title"])
+        fig.suptitle(data["title"], y=1.03)
     return save_figure(fig, stem, formats)
