@@ -20,6 +20,7 @@ def _residual(y, g, sb, w0, b0):
     ]
 
 
+@pytest.mark.slow
 def test_three_branches_and_stability():
     # Strong mean coupling, no mean bias: m = 0 (unstable: outlier w0 E[phi'] > 1) and
     # m = +-m* (stable). Each checked against scipy fsolve from the returned point's
@@ -42,6 +43,7 @@ def test_three_branches_and_stability():
     )
 
 
+@pytest.mark.slow
 def test_ode_flows_to_the_stable_fixed_point():
     # The design point of the CLI: one stable fixed point; the diffrax ODE from
     # (m, q) = (0, 0.1) reaches it (t1 = 60: slowest rate ~1 - 0.5 E[phi'] > 0.5,

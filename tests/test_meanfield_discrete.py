@@ -19,6 +19,7 @@ def _length_map_fixed_point(g, sb):
     return q, chi1
 
 
+@pytest.mark.slow
 def test_unit_step_is_the_deep_network():
     # delta = 1: Delta0 = q* of the length map (iterated in NumPy), and
     # lambda = (1/2) log chi_1 (tied weights; on the diagonal the tangent correlation

@@ -2,8 +2,9 @@
 double integrals, closed forms (linear phi), scipy quadrature of the energy integral,
 finite differences for implicit derivatives.
 
-Compilation dominates: every check here reuses ONE vmapped solve of a few tanh
-ensembles (module fixture); the heavier checks are marked slow."""
+Compilation dominates (minutes on two shared cores): every check here reuses ONE
+vmapped solve of a few tanh ensembles (module fixture), and everything that compiles a
+solver is marked slow; only input validation runs by default."""
 
 import equinox as eqx
 import jax
@@ -32,11 +33,25 @@ def _ensembles(points):
     )
 
 
+@eqx.filter_jit
+@eqx.debug.assert_max_traces(max_traces=1)
+def _sweep(ensembles):
+    return eqx.filter_vmap(lambda e: dmft.solve_stationary(e, throw=False))(ensembles)
+
+
 @pytest.fixture(scope="module")
 def solved():
     ens = _ensembles(POINTS)
-    sol = eqx.filter_vmap(lambda e: dmft.solve_stationary(e, throw=False))(ens)
-    return ens, sol
+    return ens, _sweep(ens)
+
+
+@pytest.mark.slow
+def test_sweep_compiles_once(solved):
+    # A second sweep with other parameter values reuses the compiled program
+    # (assert_max_traces raises on a retrace) and gives other answers.
+    _, first = solved
+    moved = _sweep(_ensembles([(g * 1.1, sb, s) for g, sb, s in POINTS]))
+    assert bool(jnp.all(moved.delta0 != first.delta0))
 
 
 def _pair(f1, f2, d0, d):
@@ -51,6 +66,7 @@ def _logcosh(x):
     return np.logaddexp(x, -x) - np.log(2)
 
 
+@pytest.mark.slow
 def test_scs_value_against_mpmath(solved):
     # No bias, no noise: Delta0^2 / 2 = g^2 (E[Phi^2] - E[Phi]^2), Phi = log cosh, over
     # N(0, Delta0), solved with mpmath at 30 digits. The solver's tolerance is 1e-12;
@@ -77,6 +93,7 @@ def test_scs_value_against_mpmath(solved):
     assert dmft.meanfield.REGIMES[int(sol.regime[0])] == "chaotic"
 
 
+@pytest.mark.slow
 def test_bias_noise_equations_against_numpy(solved):
     # The two self-consistency conditions, re-evaluated with an independent NumPy
     # double Gauss-Hermite rule (error ~1e-12 at Delta0 ~ 2): residuals < 1e-9.
@@ -94,6 +111,7 @@ def test_bias_noise_equations_against_numpy(solved):
         assert s**4 / 8 + v(d0) == pytest.approx(v(dinf), abs=1e-9)
 
 
+@pytest.mark.slow
 def test_static_solution_is_the_length_map(solved):
     # g = 0.8, sigma_b = 0.3: q* by plain fixed-point iteration of the length map (a
     # contraction here) with NumPy Gauss-Hermite; chi_1 < 1, so the solution is static
@@ -111,6 +129,7 @@ def test_static_solution_is_the_length_map(solved):
     assert sol.lyapunov[2] == pytest.approx(-1 + np.sqrt(chi1), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_regimes_and_results(solved):
     _, sol = solved
     names = [dmft.meanfield.REGIMES[int(r)] for r in sol.regime]
@@ -121,6 +140,7 @@ def test_regimes_and_results(solved):
     assert float(sol.lyapunov[0]) > 0 and float(sol.lyapunov[3]) < 0
 
 
+@pytest.mark.slow
 def test_linear_ou_closed_form():
     # Linear phi, g < 1, noise: (1 - d^2) Delta = g^2 Delta + sb^2 + sigma^2 delta(tau)
     # gives Delta = sb^2/(1-g^2) + sigma^2/(2k) exp(-k tau), k = sqrt(1 - g^2), and
@@ -141,6 +161,7 @@ def test_linear_ou_closed_form():
     assert dmft.meanfield.REGIMES[int(sol.regime)] == "noise-driven"
 
 
+@pytest.mark.slow
 def test_energy_conservation_and_energy_integral(solved):
     # Along Delta(tau): Delta'^2/2 + V(Delta) = V(Delta0) + sigma^4/8, with Delta' by a
     # 5-point stencil (h = 1e-3: truncation ~h^4 Delta^(5) ~ 1e-12, rounding ~1e-13):
@@ -174,6 +195,7 @@ def test_energy_conservation_and_energy_integral(solved):
             assert t_of_delta == pytest.approx(tau, abs=1e-8)
 
 
+@pytest.mark.slow
 def test_grad_delta0_matches_finite_differences():
     # d Delta0 / d g by implicit differentiation vs a central difference with
     # eps = 1e-5 (error ~eps^2 Delta0''' ~ 1e-10, rounding ~1e-12/eps ~ 1e-7 relative
@@ -182,9 +204,9 @@ def test_grad_delta0_matches_finite_differences():
         ens = dmft.NetworkEnsemble(sigma_w=g, sigma_b=0.3, noise=0.5)
         return dmft.solve_stationary(ens, grid=None).delta0
 
-    grad = jax.grad(delta0)(2.0)
+    grad = float(jax.grad(delta0)(2.0))
     eps = 1e-5
-    fd = (delta0(2.0 + eps) - delta0(2.0 - eps)) / (2 * eps)
+    fd = float(delta0(2.0 + eps) - delta0(2.0 - eps)) / (2 * eps)
     assert grad == pytest.approx(fd, rel=1e-6)
 
 
@@ -203,6 +225,7 @@ def test_bad_input(kwargs, match):
         dmft.solve_stationary(dmft.NetworkEnsemble(**kwargs))
 
 
+@pytest.mark.slow
 def test_bad_tau_and_nonconvergence(solved):
     ens, sol = solved
     ens0 = jax.tree.map(lambda x: x[0], ens)

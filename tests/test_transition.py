@@ -23,7 +23,14 @@ def _chi1_minus_one(g, sb):
     return g**2 * np.sum(_W * (1 - np.tanh(np.sqrt(q) * _Z) ** 2) ** 2) - 1
 
 
-@pytest.mark.parametrize("sigma_b", [0.0, 0.3, np.sqrt(0.05)])
+@pytest.mark.parametrize(
+    "sigma_b",
+    [
+        pytest.param(0.0, marks=pytest.mark.slow),
+        0.3,
+        pytest.param(np.sqrt(0.05), marks=pytest.mark.slow),
+    ],
+)
 def test_static_transition_is_chi1_line(sigma_b):
     # brentq to 1e-14 on chi_1(g) - 1; near the line the length-map iteration converges
     # slowly only at sigma_b = 0 (where g_c = 1 exactly). Agreement to 1e-8 (the issue's
