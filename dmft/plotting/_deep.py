@@ -27,12 +27,12 @@ def plot_deep_phase_diagram(
     """
     sw2 = np.asarray(data["sigma_w2"], float)
     sb2 = np.asarray(data["sigma_b2"], float)
-    fig, axes = new_figure(ncols=2)
+    fig, axes = new_figure(ncols=2, width=5.0)
     panels = (
-        ("xi_c", r"depth scale $\xi_c$", True),
-        ("c_star", r"correlation fixed point $c^*$", False),
+        ("xi_c", r"depth scale $\xi_c$", True, "w"),
+        ("c_star", r"correlation fixed point $c^*$", False, "k"),
     )
-    for ax, (key, label, log) in zip(axes[0], panels):
+    for ax, (key, label, log, ink) in zip(axes[0], panels):
         # None (JSON null) marks points without a finite fixed point.
         values = np.array(data[key], dtype=float).T
         if log:
@@ -51,7 +51,7 @@ def plot_deep_phase_diagram(
         ax.set_ylabel(r"$\sigma_b^2$")
         ax.set_xlim(sw2[0], sw2[-1])
         ax.set_ylim(sb2[0], sb2[-1])
-        ax.text(0.05, 0.9, "ordered", transform=ax.transAxes, color="w")
+        ax.text(0.05, 0.9, "ordered", transform=ax.transAxes, color=ink)
         ax.text(0.7, 0.1, "chaotic", transform=ax.transAxes, color="w")
         ax.legend(loc="upper right", fontsize=7)
     fig.suptitle(f"Deep {data.get('phi', '')} network, infinite width (theory)")
