@@ -5,6 +5,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import check_finite
@@ -136,7 +137,7 @@ class ContinuousTime(AbstractDynamics):
                     t0, t1, tol=(dt0 or 0.01) / 8, shape=shape, key=key, levy_area=levy
                 )
             tangents = y0[1].shape if isinstance(y0, tuple) else None
-            noise = AdditiveNoise(network.noise.astype(h0.dtype), path, tangents)
+            noise = AdditiveNoise(jnp.asarray(network.noise, h0.dtype), path, tangents)
             terms = diffrax.MultiTerm(terms, noise)
         return diffrax.diffeqsolve(
             terms,
@@ -214,7 +215,7 @@ def simulate(
         if not t1 > t0:
             raise ValueError(f"`t1` must be > `t0`; got t0={t0}, t1={t1}.")
     if key is None:
-        if not isinstance(network.noise, jax.core.Tracer) and network.noise > 0:
+        if not isinstance(network.noise, jax.core.Tracer) and np.any(network.noise > 0):
             raise ValueError("A noisy network (`noise > 0`) needs a `key`.")
         h0 = eqx.error_if(h0, network.noise > 0, "A noisy network needs a `key`.")
     return dynamics.solve(network, h0, t0, t1, saveat, key, throw)

@@ -5,6 +5,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import jax.random as jr
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import check_finite
@@ -125,7 +126,7 @@ def iterate(
         raise ValueError(f"`n_steps` must be an integer >= 1; got {n_steps!r}.")
     check_finite(h0=h0)
     if key is None:
-        if not isinstance(network.noise, jax.core.Tracer) and network.noise > 0:
+        if not isinstance(network.noise, jax.core.Tracer) and np.any(network.noise > 0):
             raise ValueError("A noisy network (`noise > 0`) needs a `key`.")
         h0 = eqx.error_if(h0, network.noise > 0, "A noisy network needs a `key`.")
     dynamics = DiscreteTime(delta)

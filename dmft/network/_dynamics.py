@@ -34,7 +34,7 @@ def is_noisy(network: RateNetwork) -> bool:
     which is also exact when the amplitude is 0."""
     if isinstance(network.noise, jax.core.Tracer):
         return True
-    return bool(np.asarray(network.noise) > 0)
+    return bool(np.any(np.asarray(network.noise) > 0))
 
 
 class AdditiveNoise(diffrax.AbstractTerm):

@@ -1,8 +1,10 @@
 """A finite random rate network: couplings, biases, nonlinearity and noise amplitude."""
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import jax.random as jr
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
@@ -36,7 +38,7 @@ class RateNetwork(eqx.Module):
     W: Float[Array, "n n"]
     b: Float[Array, " n"]
     phi: AbstractNonlinearity
-    noise: Float[Array, ""]
+    noise: Float[ArrayLike, ""]
 
     def __init__(
         self,
@@ -51,7 +53,12 @@ class RateNetwork(eqx.Module):
         self.W = W
         self.b = jnp.zeros(W.shape[:1], W.dtype) if b is None else jnp.asarray(b)
         self.phi = phi
-        self.noise = jnp.asarray(noise, W.dtype)
+        if isinstance(noise, jax.core.Tracer):
+            self.noise = noise.astype(W.dtype)
+        else:
+            # Kept as a NumPy value: it decides the solver (ODE or SDE), so it must stay
+            # readable when the network is built inside `jax.jit`/`jax.vmap`.
+            self.noise = np.asarray(noise, W.dtype)
 
     def __check_init__(self):
         if self.W.ndim != 2 or self.W.shape[0] != self.W.shape[1]:
@@ -61,7 +68,7 @@ class RateNetwork(eqx.Module):
                 f"`b` must have shape ({self.W.shape[0]},) to match `W`; "
                 f"got {self.b.shape}."
             )
-        if self.noise.ndim != 0:
+        if np.ndim(self.noise) != 0:
             raise ValueError(f"`noise` must be a scalar; got shape {self.noise.shape}.")
         if not isinstance(self.phi, AbstractNonlinearity):
             raise ValueError(
@@ -82,7 +89,11 @@ class RateNetwork(eqx.Module):
         $b_i \\sim N(\\bar b, \\sigma_b^2)$, independently, with the ensemble's
         nonlinearity and noise amplitude.
 
-        Works under `jax.vmap` over keys (one network per key).
+        Works under `jax.vmap` over keys (one network per key). The noise amplitude
+        decides the solver (ODE or SDE), so it is kept readable: inside `jax.jit`,
+        build the ensemble outside and vary it with `eqx.tree_at` (an ensemble
+        constructed under the trace has a traced amplitude, which takes the SDE
+        route; still exact when the amplitude is 0, but with a fixed step).
 
         **Arguments:**
 
@@ -103,20 +114,19 @@ class RateNetwork(eqx.Module):
             raise ValueError(f"`n` must be an integer >= 1; got {n!r}.")
         dtype = jnp.result_type(float) if dtype is None else dtype
         kw, kb = jr.split(key)
-        mean_w, sigma_w, mean_b, sigma_b, noise = (
+        mean_w, sigma_w, mean_b, sigma_b = (
             jnp.asarray(x, dtype)
             for x in (
                 ensemble.mean_w,
                 ensemble.sigma_w,
                 ensemble.mean_b,
                 ensemble.sigma_b,
-                ensemble.noise,
             )
         )
         scale = jnp.asarray(n, dtype)
         W = mean_w / scale + sigma_w / jnp.sqrt(scale) * jr.normal(kw, (n, n), dtype)
         b = mean_b + sigma_b * jr.normal(kb, (n,), dtype)
-        return cls(W, b, ensemble.phi, noise)
+        return cls(W, b, ensemble.phi, ensemble.noise)
 
     @property
     def n(self) -> int:
