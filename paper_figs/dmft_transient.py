@@ -49,31 +49,6 @@ def _settings(quick: bool) -> dict:
     return dict(t1=40.0, dt=0.1, samples=4000, n=2000, seeds=4)
 
 
-def _amari(ensemble, initial, ts):
-    """Amari's (m, q) ODEs (no noise), integrated by diffrax."""
-
-    def rhs(t, y, args):
-        m, q = y
-        q = jnp.maximum(q, 0.0)
-        e1 = dmft.expectation(ensemble.phi, m, q)
-        e2 = dmft.product_expectation(ensemble.phi, m, q)
-        dm = -m + ensemble.mean_w * e1 + ensemble.mean_b
-        dq = 2 * (-q + ensemble.sigma_w**2 * e2 + ensemble.sigma_b**2)
-        return jnp.stack([dm, dq])
-
-    sol = diffrax.diffeqsolve(
-        diffrax.ODETerm(rhs),
-        diffrax.Tsit5(),
-        ts[0],
-        ts[-1],
-        0.01,
-        jnp.stack([initial.mean, initial.variance]),
-        saveat=diffrax.SaveAt(ts=ts),
-        stepsize_controller=diffrax.PIDController(rtol=1e-8, atol=1e-10),
-    )
-    return sol.ys[:, 0], sol.ys[:, 1]
-
-
 def _simulation(ensemble, initial, ts, n, seeds, key):
     """Population mean and variance of `seeds` networks of `n` neurons."""
 
@@ -103,7 +78,10 @@ def _scenario(name: str, s: dict) -> dict:
             n_samples=s["samples"], response_samples=0, max_iterations=300
         ),
     )
-    amari_m, amari_q = _amari(ensemble, initial, ts)
+    amari = dmft.solve_amari(
+        ensemble, initial.mean, initial.variance, ts[-1], diffrax.SaveAt(ts=ts)
+    )
+    amari_m, amari_q = amari.ys
     sim_t = jnp.linspace(0.0, s["t1"], round(s["t1"]) + 1)
     sim_m, sim_q = _simulation(ensemble, initial, sim_t, s["n"], s["seeds"], jr.key(1))
     return {

@@ -80,28 +80,46 @@ KEYS = 4
 @pytest.mark.parametrize("sigma_b, noise", [(0.0, 0.0), (0.3, 0.0), (0.0, 0.5)])
 def test_long_times_reach_stationary_scs(sigma_b, noise, getkey):
     taus = [0.0, 1.0, 2.0, 5.0]
-    d0, exact = _stationary_delta(G, sigma_b, noise, taus)
-    if sigma_b == noise == 0:
-        # The reference itself: SCS at g = 2, Delta0 = 1.925 (the brief's value).
-        assert abs(d0 - 1.925) < 5e-4
     ensemble = dmft.NetworkEnsemble(sigma_w=G, sigma_b=sigma_b, noise=noise)
+    # The reference: dmft.meanfield's stationary solver, cross-checked against the
+    # independent computation above (they agree to ~1e-9), and against the published
+    # SCS value Delta0 = 1.925 at g = 2.
+    stationary = dmft.solve_stationary(ensemble)
+    exact = np.asarray(
+        dmft.stationary_autocorrelation(ensemble, stationary, jnp.asarray(taus))
+    )
+    d0, independent = _stationary_delta(G, sigma_b, noise, taus)
+    np.testing.assert_allclose(exact, independent, rtol=1e-6)
+    if sigma_b == noise == 0:
+        assert abs(d0 - 1.925) < 5e-4
     ts = jnp.linspace(0.0, 40.0, 401)
     options = dmft.TwoTimeOptions(
         n_samples=3000, response_samples=0, max_iterations=200
     )
     late = np.empty((KEYS, len(taus)))
+    single = np.empty((KEYS, len(taus)))
     for k, key in enumerate(jr.split(getkey(), KEYS)):
         sol = dmft.solve_two_time(
             ensemble, ts, dmft.GaussianInitial(0.0, 0.5), key=key, options=options
         )
         for j, tau in enumerate(taus):
-            times, values, _ = sol.autocorrelation(tau)
+            times, values, errors = sol.autocorrelation(tau)
             late[k, j] = np.mean(values[times >= 30.0])
+            single[k, j] = np.mean(errors[times >= 30.0])
     # The error is measured over keys: the M paths coupled through the estimated
     # C_phi fluctuate like a network of M neurons, and the late-window average does
-    # not remove that (it is correlated over t). 4 standard errors of the mean over
-    # keys, plus 1e-2 for the O(dt^2) Heun error (~3e-3 relative at dt = 0.1) and
-    # what remains of the transient at t = 30.
-    stderr = np.std(late, axis=0, ddof=1) / np.sqrt(KEYS)
-    err = np.abs(np.mean(late, axis=0) - exact)
-    assert np.all(err <= 4 * stderr + 1e-2), (err, stderr, exact)
+    # not remove that (it is correlated over t). Four keys estimate that spread
+    # poorly, so it is floored at twice the single-pass stderr (the feedback factor
+    # measured at g = 2). 4 standard errors of the mean over keys, plus 1e-2 for the
+    # O(dt^2) Heun error (~3e-3 relative at dt = 0.1) and what remains of the
+    # transient at t = 30.
+    spread = np.maximum(np.std(late, axis=0, ddof=1), 2 * np.mean(single, axis=0))
+    stderr = spread / np.sqrt(KEYS)
+    mean = np.mean(late, axis=0)
+    err = np.abs(mean - exact)
+    assert np.all(err <= 4 * stderr + 1e-2), (mean, stderr, exact)
+    if sigma_b == noise == 0:
+        # Discriminating: Delta0 (1.925), not the static q* = 2.12 that Amari's
+        # equations relax to.
+        q_star = 2.1214735682
+        assert abs(mean[0] - exact[0]) < abs(mean[0] - q_star)
