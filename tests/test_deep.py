@@ -258,7 +258,7 @@ def test_no_finite_fixed_point_is_a_status(phi, sigma_w):
 
 
 def test_non_convergence_says_so():
-    ens = _ens(dmft.Tanh(), 2.5, 0.3)
+    ens = _ens(dmft.Erf(), 2.5, 0.3)
     point = deep.deep_fixed_point(ens, deep.DeepSolver(max_steps=2), throw=False)
     assert point.status == deep.RESULTS.max_steps_reached
     assert deep.status_name(point.status) == "not converged"
