@@ -154,7 +154,8 @@ def solve_fixed_point(ensemble: NetworkEnsemble, solver: DeepSolver) -> DeepFixe
     # which leaves the value unchanged and gives dq*/dtheta = -F_theta / F_q: the
     # implicit function theorem (as optimistix.ImplicitAdjoint, at the cost of one
     # evaluation).
-    frozen = lax.stop_gradient(ensemble)
+    arrays, static = eqx.partition(ensemble, eqx.is_array)
+    frozen = eqx.combine(lax.stop_gradient(arrays), static)
     q, q_flag, q_steps = _length_iteration(frozen, solver)
     q_ok = q_flag == CONVERGED
     q = jnp.where(q_ok, q, 1.0)
