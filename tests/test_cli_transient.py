@@ -71,3 +71,19 @@ def test_bad_input_is_one_line(monkeypatch, capsys, args, match):
     assert out == ""
     assert err.startswith("dmft: error:") and err.strip().count("\n") == 0
     assert match in err
+
+
+def test_not_converged_prints_result_and_fails(monkeypatch, capsys):
+    # One iteration cannot converge from the frozen initial guess: the numbers are
+    # printed (converged: false) and the exit status says failure, with one line.
+    code, out, err = _run(
+        monkeypatch,
+        capsys,
+        *("--phi", "linear", "--g", "0.6", "--q0", "1", "--t1", "4", "--dt", "0.1"),
+        *("--samples", "2000", "--max-iterations", "1", "--json"),
+    )
+    assert code == 1
+    result = json.loads(out)
+    assert result["converged"] is False and result["iterations"] == 1
+    assert err.startswith("dmft: error:") and "did not converge" in err
+    assert err.strip().count("\n") == 0
