@@ -120,7 +120,7 @@ def static_variance(
 
 
 def _force_step(delta, carry):
-    # f = -dV/dDelta... with sign: f(Delta) = g^2 C + sb2 - Delta = dV/dDelta.
+    # V'(Delta) = g^2 C + sb2 - Delta; left of its smaller root: V' > 0 and V'' < 0.
     ensemble, delta0 = carry
     g2, sb2 = ensemble.sigma_w**2, ensemble.sigma_b**2
     value = g2 * correlation_function(ensemble, delta, delta0) + sb2 - delta
