@@ -19,6 +19,12 @@ from ._solution import TwoTimeResult, TwoTimeSolution
 
 
 def _check_grid(ts: ArrayLike) -> Array:
+    if isinstance(ts, jax.core.Tracer):  # under jit: only the shape can be checked
+        if ts.ndim != 1 or ts.shape[0] < 2:
+            raise ValueError(
+                f"`ts` must be a 1-D grid of >= 2 times; got shape {ts.shape}."
+            )
+        return ts
     grid = np.asarray(ts, dtype=float)
     if grid.ndim != 1 or grid.size < 2:
         raise ValueError(
