@@ -13,9 +13,25 @@ of networks with their own W (memory-bound on a CPU).
 
 import argparse
 import json
+import os
+import sys
 import time
 
-import jax
+
+# `--threads 1` pins both sides to one core: on a shared machine multi-threaded BLAS
+# (scipy's matvec) and XLA's thread pool stall on oversubscription, which distorts the
+# ratio. Thread counts must be fixed before NumPy or JAX load.
+if "--threads" in sys.argv:
+    _threads = sys.argv[sys.argv.index("--threads") + 1]
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = _threads
+    if _threads == "1":
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        )
+
+import jax  # noqa: E402
 
 
 jax.config.update("jax_enable_x64", True)
@@ -80,6 +96,9 @@ def main():
     parser.add_argument("--batch-t1", type=float, default=20.0)
     parser.add_argument("--own-w", type=int, default=8, help="networks with own W")
     parser.add_argument("--skip-rk4", action="store_true")
+    parser.add_argument(
+        "--threads", default=None, help="BLAS threads (1: also single-threaded XLA)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     n, t1 = args.n, args.t1
@@ -90,7 +109,7 @@ def main():
     h0 = dmft.random_state(key_h0, net)
     W, b, h0_np = np.asarray(net.W), np.asarray(net.b), np.asarray(h0)
     ts20 = jnp.arange(1.0, 21.0)
-    out = {"n": n, "t1": t1, "dtype": "float64", "devices": str(jax.devices())}
+    out = {"n": n, "t1": t1, "dtype": "float64", "threads": args.threads or "default"}
 
     # dmft: Tsit5 + PID at the same tolerances as scipy's RK45.
     dynamics = dmft.ContinuousTime(
