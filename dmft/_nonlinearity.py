@@ -22,6 +22,12 @@ _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 _GL_NODES, _GL_WEIGHTS = (_GL_NODES + 1) / 2, _GL_WEIGHTS / 2
 
 
+def _floating(x: ArrayLike) -> Array:
+    # Keep a float32 input float32 (simulations); promote ints to the default float.
+    x = jnp.asarray(x)
+    return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(float)
+
+
 def _normal_pdf(x):
     return jnp.exp(-0.5 * x**2) / math.sqrt(2 * math.pi)
 
@@ -50,15 +56,15 @@ class AbstractNonlinearity(eqx.Module):
 
     def derivative(self, x: ArrayLike) -> Array:
         """$\\phi'(x)$, elementwise (autodiff unless overridden)."""
-        return jnp.vectorize(jax.grad(self.__call__))(jnp.asarray(x, float))
+        return jnp.vectorize(jax.grad(self.__call__))(_floating(x))
 
     def second_derivative(self, x: ArrayLike) -> Array:
         """$\\phi''(x)$, elementwise (autodiff unless overridden)."""
-        return jnp.vectorize(jax.grad(jax.grad(self.__call__)))(jnp.asarray(x, float))
+        return jnp.vectorize(jax.grad(jax.grad(self.__call__)))(_floating(x))
 
     def antiderivative(self, x: ArrayLike) -> Array:
         """$\\Phi(x) = \\int_0^x \\phi(s) ds$ (Gauss-Legendre unless overridden)."""
-        x = jnp.asarray(x, float)
+        x = _floating(x)
         nodes = jnp.asarray(_GL_NODES, x.dtype)
         weights = jnp.asarray(_GL_WEIGHTS, x.dtype)
         values = self(x[..., None] * nodes)
@@ -210,11 +216,12 @@ class ReLU(AbstractNonlinearity):
         return jnp.maximum(x, 0)
 
     def derivative(self, x):
-        return jnp.where(jnp.asarray(x) > 0, 1.0, 0.0)
+        x = _floating(x)
+        return (x > 0).astype(x.dtype)
 
     def second_derivative(self, x):
         # A Dirac delta at 0; pointwise it is zero. Expectations use gaussian_mean.
-        return jnp.zeros_like(jnp.asarray(x, float))
+        return jnp.zeros_like(_floating(x))
 
     def antiderivative(self, x):
         return 0.5 * jnp.square(jnp.maximum(x, 0))
@@ -249,7 +256,7 @@ class ReLU(AbstractNonlinearity):
             return self.gaussian_mean(0, mean, var)
         if (i, j) in ((0, 2), (1, 2)):
             # relu(0) = 0 and H(0) = 0 against the delta at 0.
-            return jnp.zeros_like(jnp.asarray(mean, float) + var)
+            return jnp.zeros_like(_floating(mean) + var)
         return None
 
     def gaussian_kernel(self, orders, q11, q22, q12):
@@ -281,19 +288,19 @@ class Linear(AbstractNonlinearity):
     name: ClassVar[str] = "linear"
 
     def __call__(self, x):
-        return jnp.asarray(x, float)
+        return _floating(x)
 
     def derivative(self, x):
-        return jnp.ones_like(jnp.asarray(x, float))
+        return jnp.ones_like(_floating(x))
 
     def second_derivative(self, x):
-        return jnp.zeros_like(jnp.asarray(x, float))
+        return jnp.zeros_like(_floating(x))
 
     def antiderivative(self, x):
         return 0.5 * jnp.square(x)
 
     def gaussian_mean(self, order, mean, var):
-        mean = jnp.asarray(mean, float) + jnp.zeros_like(var)
+        mean = _floating(mean) + jnp.zeros_like(var)
         return {
             -1: 0.5 * (jnp.square(mean) + var),
             0: mean,
@@ -307,16 +314,16 @@ class Linear(AbstractNonlinearity):
         if (i, j) == (0, 0):
             return m2
         if (i, j) == (0, 1):
-            return jnp.asarray(mean, float) + jnp.zeros_like(var)
+            return _floating(mean) + jnp.zeros_like(var)
         if (i, j) == (1, 1):
             return jnp.ones_like(m2)
         if 2 in (i, j):
             return jnp.zeros_like(m2)
         if (i, j) == (-1, -1):
-            m = jnp.asarray(mean, float)
+            m = _floating(mean)
             return 0.25 * (m**4 + 6 * m**2 * var + 3 * var**2)
         if (i, j) == (-1, 0):
-            m = jnp.asarray(mean, float)
+            m = _floating(mean)
             return 0.5 * (m**3 + 3 * m * var)
         if (i, j) == (-1, 1):
             return 0.5 * m2
@@ -357,7 +364,7 @@ class Custom(AbstractNonlinearity):
             raise ValueError("Custom(fn) needs a callable `fn`.")
 
     def __call__(self, x):
-        return self.fn(jnp.asarray(x, float))
+        return self.fn(_floating(x))
 
     @property
     def smooth(self) -> bool:  # pyright: ignore[reportIncompatibleVariableOverride]

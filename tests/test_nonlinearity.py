@@ -86,3 +86,13 @@ def test_by_name():
         dmft.Tanh().function(3)  # pyright: ignore[reportArgumentType]
     with pytest.raises(ValueError, match="callable"):
         dmft.Custom(3.0)  # pyright: ignore[reportArgumentType]
+
+
+@pytest.mark.parametrize(
+    "phi", [dmft.Tanh(), dmft.Erf(), dmft.ReLU(), dmft.Linear(), dmft.Custom(jnp.sin)]
+)
+def test_float32_stays_float32(phi):
+    # Simulations run in float32 with x64 enabled: no silent promotion to float64.
+    x = jnp.linspace(-1.0, 1.0, 5, dtype=jnp.float32)
+    for order in (-1, 0, 1, 2):
+        assert phi.function(order)(x).dtype == jnp.float32

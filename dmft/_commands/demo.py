@@ -1,5 +1,6 @@
-"""`dmft demo`: the first command a newcomer runs. For now it computes the deep
-network's order-to-chaos phase diagram (tanh) with its critical line and saves it."""
+"""`dmft demo`: the first command a newcomer runs. It solves the dynamic mean-field
+theory of a chaotic tanh network at $g = 2$, simulates a network of 1000 neurons, and
+plots the autocorrelation $\\Delta(\\tau)$ of both in one figure."""
 
 import pathlib
 import time
@@ -10,28 +11,7 @@ import typer
 from ._app import JsonOption, app, emit, use_float64
 
 
-def deep_phase_diagram_data(n_w: int = 80, n_b: int = 40) -> dict:
-    """The tanh phase diagram over $\\sigma_w^2 \\in [0.5, 4]$,
-    $\\sigma_b^2 \\in [0, 0.5]$ and the critical line, as JSON-ready lists."""
-    import jax.numpy as jnp
-
-    import dmft
-
-    sigma_w2 = jnp.linspace(0.5, 4.0, n_w)
-    sigma_b2 = jnp.linspace(0.0, 0.5, n_b)
-    diagram = dmft.phase_diagram(dmft.Tanh(), jnp.sqrt(sigma_w2), jnp.sqrt(sigma_b2))
-    line_b2 = jnp.linspace(0.0, 0.5, 51)
-    line = dmft.critical_sigma_w(dmft.Tanh(), jnp.sqrt(line_b2))
-    point = diagram.fixed_point
-    return {
-        "phi": "tanh",
-        "sigma_w2": sigma_w2.tolist(),
-        "sigma_b2": sigma_b2.tolist(),
-        "xi_c": point.xi_c.tolist(),
-        "c_star": point.c_star.tolist(),
-        "critical_sigma_w2": (line.sigma_w**2).tolist(),
-        "critical_sigma_b2": line_b2.tolist(),
-    }
+G, N, T_BURN, T1, MAX_LAG = 2.0, 1000, 100.0, 500.0, 15.0
 
 
 @app.command("demo")
@@ -39,29 +19,57 @@ def demo(
     out: Annotated[
         pathlib.Path, typer.Option("--out", help="Folder for the figure.")
     ] = pathlib.Path("dmft-demo"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Compute the deep tanh network's phase diagram (theory) and save it as a PNG."""
+    """Solve the DMFT at g = 2, simulate N = 1000 neurons, plot Delta(tau) of both."""
     use_float64()
-    from ..plotting import plot_deep_phase_diagram
-
-    start = time.perf_counter()
-    data = deep_phase_diagram_data()
-    out.mkdir(parents=True, exist_ok=True)
-    (png,) = plot_deep_phase_diagram(data, out / "deep_phase_diagram", ("png",))
-    emit(
-        {
-            "figure": png,
-            "critical_sigma_w2_at_sigma_b2_0.05": _interp(data, 0.05),
-            "seconds": round(time.perf_counter() - start, 2),
-        },
-        as_json,
-    )
-
-
-def _interp(data: dict, sigma_b2: float) -> float:
+    import jax.numpy as jnp
+    import jax.random as jr
     import numpy as np
 
-    return float(
-        np.interp(sigma_b2, data["critical_sigma_b2"], data["critical_sigma_w2"])
+    import dmft
+    from dmft.meanfield import solve_stationary, stationary_autocorrelation
+
+    from ..plotting import COLORS, new_figure, save_figure
+
+    start = time.perf_counter()
+    ensemble = dmft.NetworkEnsemble(dmft.Tanh(), G)
+    theory = solve_stationary(ensemble)
+    taus = jnp.linspace(0.0, MAX_LAG, 151)
+    delta_theory = stationary_autocorrelation(ensemble, theory, taus)
+
+    key_net, key_run = jr.split(jr.key(seed))
+    network = dmft.RateNetwork.sample(ensemble, key_net, N, dtype=jnp.float32)
+    stats = dmft.stationary_statistics(
+        network, key_run, T_BURN, T1, sampling=dmft.Sampling(dt=0.1, max_lag=MAX_LAG)
+    )
+
+    fig, axes = new_figure(width=5.0)
+    ax = axes[0, 0]
+    ax.plot(taus, delta_theory, color=COLORS[0], lw=2, label="DMFT (N = infinity)")
+    lags, delta = np.asarray(stats.lags), np.asarray(stats.delta)
+    ax.plot(
+        lags[::5],
+        delta[::5],
+        "o",
+        ms=3,
+        color=COLORS[1],
+        label=f"simulation, N = {N}, window {T1 - T_BURN:g}",
+    )
+    ax.set_xlabel(r"lag $\tau$ (units of the time constant)")
+    ax.set_ylabel(r"autocorrelation $\Delta(\tau)$")
+    ax.set_title(rf"Chaotic tanh network, $g = {G}$")
+    ax.legend()
+    paths = save_figure(fig, out / "demo_autocorrelation")
+    emit(
+        {
+            "figure": paths[0],
+            "g": G,
+            "delta0_dmft": float(theory.delta0),
+            "delta0_simulation": float(stats.delta0),
+            "lyapunov_dmft": float(theory.lyapunov),
+            "seconds": round(time.perf_counter() - start, 1),
+        },
+        as_json,
     )
