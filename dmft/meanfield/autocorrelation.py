@@ -80,6 +80,17 @@ class ChebyshevKernel(eqx.Module):
     def __call__(self, delta):
         return self._series(self.coefficients, self._t(delta))
 
+    def derivative(self) -> "ChebyshevKernel":
+        """The series of $\\partial_\\Delta$ of this one (exact recurrence)."""
+        c = self.coefficients
+        n = c.shape[0]
+        d = [jnp.zeros((), c.dtype)] * (n + 1)
+        for k in range(n - 1, 0, -1):  # d_{k-1} = d_{k+1} + 2 k c_k
+            d[k - 1] = d[k + 1] + 2 * k * c[k]
+        d = jnp.stack(d[:n]).at[0].multiply(0.5)
+        d = d * 2 / jnp.maximum(self.upper - self.lower, 1e-300)
+        return eqx.tree_at(lambda s: s.coefficients, self, d)
+
     def antiderivative(self, delta):
         """$\\int_{\\Delta_\\infty}^{\\Delta} C$."""
         return self._series(self.integral, self._t(delta))
@@ -114,14 +125,17 @@ def _first_order(tau, delta, args):
 
 
 def _hill_top_series(ensemble, delta0, delta_inf):
-    def w(x):
-        return schrodinger_potential(ensemble, x, delta0)
-
-    def dw(x):
-        return jax.jvp(w, (x,), (jnp.ones_like(x),))[1]
-
-    w1, w2 = jax.jvp(dw, (delta_inf,), (jnp.ones_like(delta_inf),))
-    return w(delta_inf), w1, w2
+    # From the series of E[phi' phi'] (W = 1 - g^2 of it): differentiating the nested
+    # average itself is ill-conditioned at small Delta_inf, where it goes through
+    # sqrt(Delta).
+    g2 = ensemble.sigma_w**2
+    slope = ChebyshevKernel(ensemble, delta0, delta_inf, orders=(1, 1))
+    curvature = slope.derivative()
+    return (
+        1 - g2 * slope(delta_inf),
+        -g2 * curvature(delta_inf),
+        -g2 * curvature.derivative()(delta_inf),
+    )
 
 
 def relaxation_rate(
