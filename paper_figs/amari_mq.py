@@ -42,7 +42,7 @@ def compute(quick: bool, cache=None) -> dict:
             for seed in range(seeds):
                 k_net, k_h0 = jr.split(jr.fold_in(jr.key(seed), int(10 * (m0 + 5))))
                 net = dmft.RateNetwork.sample(ens, k_net, n, dtype=jnp.float32)
-                h0 = m0 + np.sqrt(q0) * jr.normal(k_h0, (n,), jnp.float32)
+                h0 = m0 + float(np.sqrt(q0)) * jr.normal(k_h0, (n,), jnp.float32)
                 traj = dmft.simulate(
                     net,
                     h0,

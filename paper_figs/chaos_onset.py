@@ -15,12 +15,12 @@ SIGMA_BS = (0.0, 0.3)
 
 
 def compute(quick: bool, cache=None) -> dict:
-    g_theory = np.linspace(0.5, 4.0, 36 if quick else 141)
+    g_theory = np.linspace(0.5, 4.0, 15 if quick else 141)
     g_sim = (
         (0.8, 1.5, 2.5, 3.5) if quick else (0.6, 0.9, 1.2, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0)
     )
     sizes = (300,) if quick else (500, 1000, 2000)
-    seeds, t_burn, t1 = (1, 100.0, 300.0) if quick else (3, 200.0, 800.0)
+    seeds, t_burn, t1 = (1, 50.0, 200.0) if quick else (3, 200.0, 800.0)
     out = {"sizes": list(sizes), "panels": []}
     for sigma_b in SIGMA_BS:
 

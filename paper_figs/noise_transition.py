@@ -19,7 +19,7 @@ SIGMA_B = 0.0
 
 
 def compute(quick: bool, cache=None) -> dict:
-    g_theory = np.linspace(0.5, 3.0, 26 if quick else 101)
+    g_theory = np.linspace(0.5, 3.0, 11 if quick else 101)
     g_sim = (1.0, 2.0) if quick else (0.8, 1.2, 1.6, 2.0, 2.5, 3.0)
     n, seeds, t_burn, t1 = (300, 1, 50.0, 250.0) if quick else (1000, 3, 100.0, 600.0)
     curves = []

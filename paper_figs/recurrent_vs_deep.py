@@ -33,7 +33,7 @@ def compute(quick: bool, cache=None) -> dict:
     for seed in range(seeds):
         k_net, k_in, k_deep = jr.split(jr.key(seed), 3)
         u = jnp.linalg.qr(jr.normal(k_in, (width, 2)))[0].T * jnp.sqrt(width * Q0)
-        inputs = jnp.stack([u[0], C0 * u[0] + np.sqrt(1 - C0**2) * u[1]])
+        inputs = jnp.stack([u[0], C0 * u[0] + float(np.sqrt(1 - C0**2)) * u[1]])
         net = dmft.RateNetwork.sample(ens, k_net, width)
         # Tied weights: the same W and b at every layer (the map with delta = 1),
         # started from pre-activations h^0 whose first layer is W phi(h^0) + b.
