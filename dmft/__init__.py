@@ -5,8 +5,15 @@ Theory results are meant to be computed in float64: call
 for its theory commands). dmft never changes the precision on import.
 """
 
-import importlib.metadata
+from importlib.metadata import version as _version
 
+from . import (
+    deep as deep,
+    meanfield as meanfield,
+    network as network,
+    training as training,
+    twotime as twotime,
+)
 from ._custom_types import Order as Order
 from ._ensemble import NetworkEnsemble as NetworkEnsemble
 from ._gaussian import (
@@ -43,6 +50,23 @@ from .deep import (
     depth_profile as depth_profile,
     length_map as length_map,
     phase_diagram as phase_diagram,
+)
+
+# mean-field theory (`dmft.meanfield` holds the rest: potential, RESULTS, ...)
+from .meanfield import (
+    AmariFixedPoint as AmariFixedPoint,
+    AutocorrelationOptions as AutocorrelationOptions,
+    ChaosTransition as ChaosTransition,
+    DiscreteStationarySolution as DiscreteStationarySolution,
+    LyapunovGrid as LyapunovGrid,
+    StationaryOptions as StationaryOptions,
+    StationarySolution as StationarySolution,
+    amari_fixed_points as amari_fixed_points,
+    chaos_transition as chaos_transition,
+    solve_amari as solve_amari,
+    solve_discrete_stationary as solve_discrete_stationary,
+    solve_stationary as solve_stationary,
+    stationary_autocorrelation as stationary_autocorrelation,
 )
 
 # finite networks
@@ -97,23 +121,5 @@ from .twotime import (
     solve_two_time as solve_two_time,
 )
 
-# mean-field theory (`dmft.meanfield` holds the rest: potential, RESULTS, ...)
-from . import meanfield as meanfield
-from .meanfield import (
-    AmariFixedPoint as AmariFixedPoint,
-    AutocorrelationOptions as AutocorrelationOptions,
-    ChaosTransition as ChaosTransition,
-    DiscreteStationarySolution as DiscreteStationarySolution,
-    LyapunovGrid as LyapunovGrid,
-    StationaryOptions as StationaryOptions,
-    StationarySolution as StationarySolution,
-    amari_fixed_points as amari_fixed_points,
-    chaos_transition as chaos_transition,
-    solve_amari as solve_amari,
-    solve_discrete_stationary as solve_discrete_stationary,
-    solve_stationary as solve_stationary,
-    stationary_autocorrelation as stationary_autocorrelation,
-)
 
-
-__version__ = importlib.metadata.version("dmft")
+__version__ = _version("dmft")
