@@ -26,6 +26,37 @@ PhiOption = Annotated[
         "--phi", help=f"Nonlinearity: one of {', '.join(sorted(NONLINEARITIES))}."
     ),
 ]
+
+
+def option(flag: str, text: str):
+    """A typer option with its help text (keeps signatures on one line)."""
+    return typer.Option(flag, help=text)
+
+
+# The ensemble's parameters, shared by every command that builds a NetworkEnsemble.
+SigmaBOption = Annotated[
+    float, typer.Option("--sigma-b", help="Bias standard deviation sigma_b >= 0.")
+]
+NoiseOption = Annotated[
+    float, typer.Option("--noise", help="White-noise amplitude sigma >= 0.")
+]
+MeanWOption = Annotated[
+    float, typer.Option("--mean-w", help="Mean coupling (W_ij has mean w/N).")
+]
+MeanBOption = Annotated[float, typer.Option("--mean-b", help="Mean bias.")]
+TauOption = Annotated[
+    list[float] | None,
+    typer.Option(
+        "--tau", help="Lag (units of time) at which to report Delta (repeat)."
+    ),
+]
+DiscreteStepOption = Annotated[
+    float | None,
+    typer.Option(
+        "--discrete-step",
+        help="The map h <- (1-d) h + d (W phi(h) + b) with step d in (0, 1].",
+    ),
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object instead of text.")
 ]

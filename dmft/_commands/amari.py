@@ -4,19 +4,25 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, PhiOption, app, emit, parse_phi, use_float64
+from ._app import (
+    JsonOption,
+    MeanBOption,
+    MeanWOption,
+    PhiOption,
+    SigmaBOption,
+    app,
+    emit,
+    parse_phi,
+    use_float64,
+)
 
 
 @app.command("amari")
 def amari(
     g: Annotated[float, typer.Option("--g", help="Coupling scale g = sigma_w > 0.")],
-    sigma_b: Annotated[
-        float, typer.Option("--sigma-b", help="Bias standard deviation >= 0.")
-    ] = 0.0,
-    mean_w: Annotated[
-        float, typer.Option("--mean-w", help="Mean coupling (W_ij has mean w/N).")
-    ] = 0.0,
-    mean_b: Annotated[float, typer.Option("--mean-b", help="Mean bias.")] = 0.0,
+    sigma_b: SigmaBOption = 0.0,
+    mean_w: MeanWOption = 0.0,
+    mean_b: MeanBOption = 0.0,
     phi: PhiOption = "tanh",
     as_json: JsonOption = False,
 ) -> None:

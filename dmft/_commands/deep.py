@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, PhiOption, app, emit, parse_phi, use_float64
+from ._app import JsonOption, PhiOption, SigmaBOption, app, emit, parse_phi, use_float64
 
 
 _KEYS = ("q_star", "c_star", "chi_1", "chi_c", "xi_q", "xi_c")
@@ -15,9 +15,7 @@ def deep(
     sigma_w: Annotated[
         float, typer.Option("--sigma-w", help="Weight scale sigma_w >= 0.")
     ],
-    sigma_b: Annotated[
-        float, typer.Option("--sigma-b", help="Bias standard deviation sigma_b >= 0.")
-    ] = 0.0,
+    sigma_b: SigmaBOption = 0.0,
     phi: PhiOption = "tanh",
     as_json: JsonOption = False,
 ) -> None:

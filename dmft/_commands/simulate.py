@@ -5,7 +5,6 @@ from typing import Annotated
 
 import jax.numpy as jnp
 import jax.random as jr
-import typer
 
 from .._ensemble import NetworkEnsemble
 from ..network._autocorrelation import check_lags
@@ -15,35 +14,39 @@ from ..network._dynamics import whole_steps
 from ..network._lyapunov import lyapunov_spectrum
 from ..network._network import RateNetwork
 from ..network._statistics import Sampling, check_window, stationary_statistics
-from ._app import JsonOption, PhiOption, app, emit, parse_phi
-
-
-def _option(flag: str, text: str):
-    return typer.Option(flag, help=text)
+from ._app import (
+    DiscreteStepOption,
+    JsonOption,
+    MeanBOption,
+    MeanWOption,
+    NoiseOption,
+    PhiOption,
+    SigmaBOption,
+    TauOption,
+    app,
+    emit,
+    option,
+    parse_phi,
+)
 
 
 @app.command("simulate")
 def simulate(
-    n: Annotated[int, _option("--n", "Number of neurons (>= 2).")] = 1000,
-    g: Annotated[float, _option("--g", "Coupling scale sigma_w (SCS's g).")] = 2.0,
-    sigma_b: Annotated[float, _option("--sigma-b", "Bias std sigma_b.")] = 0.0,
-    noise: Annotated[float, _option("--noise", "White-noise amplitude sigma.")] = 0.0,
-    mean_w: Annotated[float, _option("--mean-w", "Mean coupling (x 1/N).")] = 0.0,
-    mean_b: Annotated[float, _option("--mean-b", "Mean bias.")] = 0.0,
+    n: Annotated[int, option("--n", "Number of neurons (>= 2).")] = 1000,
+    g: Annotated[float, option("--g", "Coupling scale sigma_w (SCS's g).")] = 2.0,
+    sigma_b: SigmaBOption = 0.0,
+    noise: NoiseOption = 0.0,
+    mean_w: MeanWOption = 0.0,
+    mean_b: MeanBOption = 0.0,
     phi: PhiOption = "tanh",
-    t1: Annotated[float, _option("--t1", "End time of the run.")] = 300.0,
-    t_burn: Annotated[float, _option("--t-burn", "Burn-in discarded.")] = 100.0,
-    seed: Annotated[int, _option("--seed", "Random seed (network, h0, noise).")] = 0,
-    tau: Annotated[
-        list[float] | None, _option("--tau", "Lag at which to report Delta (repeat).")
-    ] = None,
+    t1: Annotated[float, option("--t1", "End time of the run.")] = 300.0,
+    t_burn: Annotated[float, option("--t-burn", "Burn-in discarded.")] = 100.0,
+    seed: Annotated[int, option("--seed", "Random seed (network, h0, noise).")] = 0,
+    tau: TauOption = None,
     lyapunov: Annotated[
-        bool, _option("--lyapunov", "Also measure the largest Lyapunov exponent.")
+        bool, option("--lyapunov", "Also measure the largest Lyapunov exponent.")
     ] = False,
-    discrete_step: Annotated[
-        float | None,
-        _option("--discrete-step", "Simulate the map with step DELTA instead."),
-    ] = None,
+    discrete_step: DiscreteStepOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Simulate one network: Delta0, Delta_inf, Delta(tau), mean, variance and,

@@ -5,7 +5,18 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, PhiOption, app, emit, parse_phi, use_float64
+from ._app import (
+    DiscreteStepOption,
+    JsonOption,
+    NoiseOption,
+    PhiOption,
+    SigmaBOption,
+    TauOption,
+    app,
+    emit,
+    parse_phi,
+    use_float64,
+)
 
 
 def check_discrete_step(discrete_step: float | None) -> None:
@@ -17,23 +28,10 @@ def check_discrete_step(discrete_step: float | None) -> None:
 @app.command("solve")
 def solve(
     g: Annotated[float, typer.Option("--g", help="Coupling scale g = sigma_w > 0.")],
-    sigma_b: Annotated[
-        float, typer.Option("--sigma-b", help="Bias standard deviation >= 0.")
-    ] = 0.0,
-    noise: Annotated[
-        float, typer.Option("--noise", help="White-noise amplitude sigma >= 0.")
-    ] = 0.0,
-    tau: Annotated[
-        list[float] | None,
-        typer.Option("--tau", help="Lag (units of time) at which to report Delta."),
-    ] = None,
-    discrete_step: Annotated[
-        float | None,
-        typer.Option(
-            "--discrete-step",
-            help="Solve the map h <- (1-d) h + d (W phi(h) + b) with step d in (0, 1].",
-        ),
-    ] = None,
+    sigma_b: SigmaBOption = 0.0,
+    noise: NoiseOption = 0.0,
+    tau: TauOption = None,
+    discrete_step: DiscreteStepOption = None,
     phi: PhiOption = "tanh",
     as_json: JsonOption = False,
 ) -> None:

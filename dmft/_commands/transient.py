@@ -6,44 +6,51 @@ from typing import Annotated
 import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
-import typer
 
 from .._ensemble import NetworkEnsemble
 from ..twotime import GaussianInitial, TwoTimeOptions, solve_two_time
-from ._app import JsonOption, PhiOption, app, emit, parse_phi, use_float64
+from ._app import (
+    JsonOption,
+    MeanBOption,
+    MeanWOption,
+    NoiseOption,
+    PhiOption,
+    SigmaBOption,
+    app,
+    emit,
+    option,
+    parse_phi,
+    use_float64,
+)
 
 
 # The late window over which C(t + tau, t) is averaged: the last 10% of [0, t1].
 LATE_FRACTION = 0.1
 
 
-def _option(flag: str, text: str):
-    return typer.Option(flag, help=text)
-
-
 @app.command("transient")
 def transient(
-    g: Annotated[float, _option("--g", "Coupling scale sigma_w (SCS's g).")] = 2.0,
-    sigma_b: Annotated[float, _option("--sigma-b", "Bias std sigma_b.")] = 0.0,
-    noise: Annotated[float, _option("--noise", "White-noise amplitude sigma.")] = 0.0,
-    mean_w: Annotated[float, _option("--mean-w", "Mean coupling (x 1/N).")] = 0.0,
-    mean_b: Annotated[float, _option("--mean-b", "Mean bias.")] = 0.0,
+    g: Annotated[float, option("--g", "Coupling scale sigma_w (SCS's g).")] = 2.0,
+    sigma_b: SigmaBOption = 0.0,
+    noise: NoiseOption = 0.0,
+    mean_w: MeanWOption = 0.0,
+    mean_b: MeanBOption = 0.0,
     phi: PhiOption = "tanh",
-    m0: Annotated[float, _option("--m0", "Mean of h(0).")] = 0.0,
-    q0: Annotated[float, _option("--q0", "Variance of h(0).")] = 0.5,
-    t1: Annotated[float, _option("--t1", "End time.")] = 100.0,
-    dt: Annotated[float, _option("--dt", "Time-grid step (Heun on the grid).")] = 0.2,
+    m0: Annotated[float, option("--m0", "Mean of h(0).")] = 0.0,
+    q0: Annotated[float, option("--q0", "Variance of h(0).")] = 0.5,
+    t1: Annotated[float, option("--t1", "End time.")] = 100.0,
+    dt: Annotated[float, option("--dt", "Time-grid step (Heun on the grid).")] = 0.2,
     samples: Annotated[
-        int, _option("--samples", "Sampled paths M (error ~ M^-1/2).")
+        int, option("--samples", "Sampled paths M (error ~ M^-1/2).")
     ] = 2000,
     max_iterations: Annotated[
-        int, _option("--max-iterations", "Iterations before giving up.")
+        int, option("--max-iterations", "Iterations before giving up.")
     ] = 300,
     tau: Annotated[
         list[float] | None,
-        _option("--tau", "Lag of C(t + tau, t) to report at late times (repeat)."),
+        option("--tau", "Lag of C(t + tau, t) to report at late times (repeat)."),
     ] = None,
-    seed: Annotated[int, _option("--seed", "Random seed.")] = 0,
+    seed: Annotated[int, option("--seed", "Random seed.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Solve the two-time DMFT on [0, t1] from h(0) ~ N(m0, q0): m, q at t1 and

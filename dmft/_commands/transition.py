@@ -1,25 +1,24 @@
 """`dmft transition`: the critical coupling of the recurrent and the deep network."""
 
-from typing import Annotated
-
-import typer
-
-from ._app import JsonOption, PhiOption, app, emit, parse_phi, use_float64
+from ._app import (
+    DiscreteStepOption,
+    JsonOption,
+    NoiseOption,
+    PhiOption,
+    SigmaBOption,
+    app,
+    emit,
+    parse_phi,
+    use_float64,
+)
 from .solve import check_discrete_step
 
 
 @app.command("transition")
 def transition(
-    sigma_b: Annotated[
-        float, typer.Option("--sigma-b", help="Bias standard deviation >= 0.")
-    ] = 0.0,
-    noise: Annotated[
-        float, typer.Option("--noise", help="White-noise amplitude sigma >= 0.")
-    ] = 0.0,
-    discrete_step: Annotated[
-        float | None,
-        typer.Option("--discrete-step", help="Map step d in (0, 1]."),
-    ] = None,
+    sigma_b: SigmaBOption = 0.0,
+    noise: NoiseOption = 0.0,
+    discrete_step: DiscreteStepOption = None,
     phi: PhiOption = "tanh",
     as_json: JsonOption = False,
 ) -> None:
