@@ -174,7 +174,40 @@ def test_not_converged_says_so_and_sweeps_compile_once(getkey):
         assert not bool(sol.converged)
         assert sol.result == dmft.TwoTimeResult.max_iterations_reached
         assert int(sol.iterations) == 2
-        assert np.all(np.asarray(sol.history) > 1e-3)
+        # The first window fails; the later windows are not run.
+        history = np.asarray(sol.history)
+        assert np.all(history[0] > 1e-3)
+        assert np.all(history[1:] == 0)
+
+
+def test_marching_windows_reach_the_plain_picard_fixed_point(getkey):
+    # Causality makes the fixed point of the windowed iteration that of plain Picard
+    # iteration over the whole grid (window >= n - 1), for the same random numbers.
+    # With tol = 1e-9 both stop within ~1e-8 of it; 1e-6 leaves room for the
+    # amplification of that residual through the self-consistency at g = 2.
+    ts = jnp.linspace(0.0, 10.0, 101)
+    ensemble = dmft.NetworkEnsemble(sigma_w=2.0, sigma_b=0.3, mean_w=0.5, noise=0.3)
+    initial = dmft.GaussianInitial(0.2, 0.5)
+    key = getkey()
+    sols = [
+        dmft.solve_two_time(
+            ensemble,
+            ts,
+            initial,
+            key=key,
+            options=dmft.TwoTimeOptions(
+                n_samples=200, tol=1e-9, window=window, response_samples=4
+            ),
+        )
+        for window in (7, 100)
+    ]
+    windowed, picard = sols
+    assert windowed.history.shape == (15, 100)  # ceil(100 / 7) windows
+    assert picard.history.shape == (1, 100)
+    for name in ("m", "C", "C_phi", "response_phi"):
+        np.testing.assert_allclose(
+            getattr(windowed, name), getattr(picard, name), rtol=0, atol=1e-6
+        )
 
 
 @pytest.mark.parametrize(
@@ -188,6 +221,8 @@ def test_not_converged_says_so_and_sweeps_compile_once(getkey):
         (dict(damping=float("nan")), "damping"),
         (dict(tol=0.0), "tol"),
         (dict(max_iterations=0), "max_iterations"),
+        (dict(window=0), "window"),
+        (dict(window=2.5), "window"),
         (dict(jitter=-1.0), "jitter"),
         (dict(n_samples=10, response_samples=11), "response_samples"),
     ],

@@ -52,8 +52,9 @@ class TwoTimeSolution(eqx.Module):
 
     **Fields:** `ts`, `m`, `q`, `C`, `m_phi`, `C_phi`, their `*_stderr`, `response`,
     `response_phi`, `response_phi_stderr` (zeros when `response_samples=0`),
-    `iterations`, `history` (the change per iteration, `history[:iterations]`; zero
-    after), `result` (a `TwoTimeResult`).
+    `iterations` (in all windows), `history` (the change per iteration of each
+    marching window, `history[k, :]` for window `k`; zero after its last iteration),
+    `result` (a `TwoTimeResult`).
     """
 
     ts: Float[Array, " n"]
@@ -70,7 +71,7 @@ class TwoTimeSolution(eqx.Module):
     response_phi: Float[Array, "n n"]
     response_phi_stderr: Float[Array, "n n"]
     iterations: Int[Array, ""]
-    history: Float[Array, " max_iterations"]
+    history: Float[Array, "windows max_iterations"]
     result: TwoTimeResult
 
     @property

@@ -11,7 +11,7 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import NetworkEnsemble
-from ._causal_factor import causal_factor
+from ._causal_factor import causal_factor_rows
 from ._options import GaussianInitial, TwoTimeOptions
 from ._process import effective_paths
 from ._response import path_response
@@ -66,9 +66,38 @@ def _mean_and_covariance(x: Float[Array, "M n"], centre: bool):
     return mean, mean_err, cov, cov_err
 
 
+# Status codes of the march over windows.
+_RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
+
+
+def _window_starts(n: int, window: int) -> Array:
+    """First grid index of each marching window: blocks of `window` indices after the
+    initial time, the last one moved back so that it ends at the grid's end."""
+    count = -(-(n - 1) // window)
+    return jnp.minimum(1 + jnp.arange(count) * window, n - window)
+
+
+def _frozen_continuation(c_phi, m_phi, first_new):
+    """The guess for the rows and columns from `first_new` on: every neuron frozen at
+    its value at `first_new - 1`."""
+    ref = first_new - 1
+    new = jnp.arange(m_phi.shape[0]) >= first_new
+    row = c_phi[ref]
+    guess = jnp.where(
+        new[:, None] & new[None, :],
+        c_phi[ref, ref],
+        jnp.where(
+            new[:, None], row[None, :], jnp.where(new[None, :], row[:, None], c_phi)
+        ),
+    )
+    return guess, jnp.where(new, m_phi[ref], m_phi)
+
+
 @eqx.filter_jit
 def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     M, n = options.n_samples, ts.shape[0]
+    w = min(options.window, n - 1)
+    starts = _window_starts(n, w)
     key_z, key_b, key_h0, key_bm = jr.split(key, 4)
     # Common random numbers: drawn once, reused by every iteration (see TwoTimeOptions).
     z = jr.normal(key_z, (M, n), ts.dtype)
@@ -77,66 +106,125 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     bm_keys = jr.split(key_bm, M)
     noise = ensemble.noise if with_noise else None
     phi = ensemble.phi
+    sw2 = ensemble.sigma_w**2
+    index = jnp.arange(n)
 
-    def forcing(c_phi, m_phi, rows):
-        # eta = z L^T with L L^T = sigma_w^2 C_phi: each row is a path of eta.
-        factor = causal_factor(ensemble.sigma_w**2 * c_phi, options.jitter)
-        eta = z[rows] @ factor.T
-        return eta + b[rows, None] + (ensemble.mean_w * m_phi + drive)[None, :]
-
-    def update(c_phi, m_phi):
-        h = effective_paths(ts, forcing(c_phi, m_phi, slice(None)), h0, noise, bm_keys)
-        p = phi(h)
-        return p.T @ p / M, jnp.mean(p, axis=0), h
-
-    def cond(state):
-        i, _, _, _, _, _, change, _ = state
-        going = (change >= options.tol) & jnp.isfinite(change)
-        return (i < options.max_iterations) & ((i == 0) | going)
-
-    def body(state):
-        i, c_phi, m_phi, _, _, _, _, history = state
-        new_c, new_m, h = update(c_phi, m_phi)
-        change = jnp.maximum(
-            jnp.max(jnp.abs(new_c - c_phi)), jnp.max(jnp.abs(new_m - m_phi))
+    def iterate(a, state):
+        """One Picard step on the window of rows [a, a + w): factor rows, sample
+        eta, integrate the paths over the window, re-estimate C_phi and m_phi."""
+        c_phi, m_phi, factor, forcing, h, p = state
+        known = a + w  # C_phi is meaningful on [0, known)^2
+        factor_rows = causal_factor_rows(sw2 * c_phi, factor, a, w, options.jitter)
+        factor = lax.dynamic_update_slice(factor, factor_rows, (a, 0))
+        # The window's paths start at the last grid point before it.
+        s = a - 1
+        eta = z @ lax.dynamic_slice(factor, (s, 0), (w + 1, n)).T
+        mean_part = ensemble.mean_w * m_phi + drive
+        f = eta + b[:, None] + lax.dynamic_slice(mean_part, (s,), (w + 1,))[None]
+        forcing = lax.dynamic_update_slice(forcing, f, (0, s))
+        y0 = lax.dynamic_slice(h, (0, s), (M, 1))[:, 0]
+        path = effective_paths(
+            lax.dynamic_slice(ts, (s,), (w + 1,)), f, y0, noise, bm_keys
         )
-        history = history.at[i].set(change)
-        c_next = c_phi + options.damping * (new_c - c_phi)
-        m_next = m_phi + options.damping * (new_m - m_phi)
-        return i + 1, c_next, m_next, c_phi, m_phi, h, change, history
+        h = lax.dynamic_update_slice(h, path[:, 1:], (0, s + 1))
+        p = lax.dynamic_update_slice(p, phi(path[:, 1:]), (0, s + 1))
+        p_rows = lax.dynamic_slice(p, (0, a), (M, w))
+        rows = p_rows.T @ p / M
+        old_rows = lax.dynamic_slice(c_phi, (a, 0), (w, n))
+        valid = index < known
+        rows = jnp.where(valid[None, :], rows, old_rows)
+        m_rows = jnp.mean(p_rows, axis=0)
+        old_m = lax.dynamic_slice(m_phi, (a,), (w,))
+        change = jnp.maximum(
+            jnp.max(jnp.abs(rows - old_rows)), jnp.max(jnp.abs(m_rows - old_m))
+        )
+        rows = old_rows + options.damping * (rows - old_rows)
+        c_phi = lax.dynamic_update_slice(c_phi, rows, (a, 0))
+        c_phi = lax.dynamic_update_slice(c_phi, rows.T, (0, a))
+        m_phi = lax.dynamic_update_slice(
+            m_phi, old_m + options.damping * (m_rows - old_m), (a,)
+        )
+        return (c_phi, m_phi, factor, forcing, h, p), change
 
-    # Initial guess: every neuron frozen at its initial value, h(t) = h(t0).
+    def march(carry, j):
+        state, status, iterations = carry
+        a = starts[j]
+        first_new = 1 + j * w
+        c_phi, m_phi = _frozen_continuation(state[0], state[1], first_new)
+        state = (c_phi, m_phi, *state[2:])
+        history = jnp.zeros(options.max_iterations, ts.dtype)
+
+        def cond(loop):
+            i, _, change, _ = loop
+            going = (change >= options.tol) & jnp.isfinite(change)
+            return (
+                (status == _RUNNING) & (i < options.max_iterations) & ((i == 0) | going)
+            )
+
+        def body(loop):
+            i, state, _, history = loop
+            state, change = iterate(a, state)
+            return i + 1, state, change, history.at[i].set(change)
+
+        inf = jnp.asarray(jnp.inf, ts.dtype)
+        i, state, change, history = lax.while_loop(
+            cond, body, (jnp.asarray(0), state, inf, history)
+        )
+        # Refactor the window's rows from its final C_phi: the next windows' Schur
+        # complements are positive only if the rows above match that C_phi exactly
+        # (it is a Gram matrix of the final paths), not the previous iterate.
+        c_phi, m_phi, factor, *rest = state
+        rows = causal_factor_rows(sw2 * c_phi, factor, a, w, options.jitter)
+        state = (c_phi, m_phi, lax.dynamic_update_slice(factor, rows, (a, 0)), *rest)
+        status = jnp.where(
+            status != _RUNNING,
+            status,
+            jnp.where(
+                ~jnp.isfinite(change),
+                _NONFINITE,
+                jnp.where(change < options.tol, _RUNNING, _MAX_ITERATIONS),
+            ),
+        )
+        return (state, status, iterations + i), history
+
     p0 = phi(h0)
-    c0 = jnp.full((n, n), jnp.mean(p0**2))
-    m0 = jnp.full((n,), jnp.mean(p0))
-    history0 = jnp.zeros(options.max_iterations, ts.dtype)
-    inf = jnp.asarray(jnp.inf, ts.dtype)
-    h_frozen = jnp.broadcast_to(h0[:, None], (M, n))
-    init = (jnp.asarray(0), c0, m0, c0, m0, h_frozen, inf, history0)
-    # The loop carries the last paths h and the input (c_used, m_used) that drove
-    # them, so that C, m, q and C_phi below describe one and the same set of paths.
-    state = lax.while_loop(cond, body, init)
-    iterations, _, _, c_used, m_used, h, change, history = state
+    c0 = jnp.zeros((n, n), ts.dtype).at[0, 0].set(jnp.mean(p0**2))
+    m0 = jnp.zeros((n,), ts.dtype).at[0].set(jnp.mean(p0))
+    h = jnp.zeros((M, n), ts.dtype).at[:, 0].set(h0)
+    p = jnp.zeros((M, n), ts.dtype).at[:, 0].set(p0)
+    identity = jnp.eye(n, dtype=ts.dtype)
+    factor = lax.dynamic_update_slice(
+        identity,
+        causal_factor_rows(sw2 * c0, identity, jnp.asarray(0), 1, options.jitter),
+        (0, 0),
+    )
+    state = (c0, m0, factor, jnp.zeros((M, n), ts.dtype), h, p)
+    # A window that fails leaves the later ones unrun.
+    (state, status, iterations), history = lax.scan(
+        march,
+        (state, jnp.asarray(_RUNNING), jnp.asarray(0)),
+        jnp.arange(starts.shape[0]),
+    )
+    _, _, _, forcing, h, p = state
     m, m_err, C, C_err = _mean_and_covariance(h, centre=True)
-    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(phi(h), centre=False)
+    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(p, centre=False)
 
     K = options.response_samples
     if K > 0:
-        rows = slice(0, K)
         response, response_phi, response_phi_err = path_response(
-            ts, forcing(c_used, m_used, rows), h0[rows], noise, bm_keys[rows], phi
+            ts, forcing[:K], h0[:K], noise, bm_keys[:K], phi
         )
     else:
         response = response_phi = response_phi_err = jnp.zeros((n, n), ts.dtype)
 
     result = TwoTimeResult.where(
-        jnp.isfinite(change) & jnp.all(jnp.isfinite(C)),
+        (status == _NONFINITE) | ~jnp.all(jnp.isfinite(C)),
+        TwoTimeResult.nonfinite,
         TwoTimeResult.where(
-            change < options.tol,
+            status == _RUNNING,
             TwoTimeResult.successful,
             TwoTimeResult.max_iterations_reached,
         ),
-        TwoTimeResult.nonfinite,
     )
     if throw:
         history = result.error_if(history, result != TwoTimeResult.successful)
