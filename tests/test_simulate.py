@@ -349,3 +349,45 @@ def test_sweep_over_g_compiles_once(getkey):
     # t = 5: e^{-5(1 - g)} of the O(1) start); above it the chaotic state has
     # Delta0 = O(1) (1.9 at g = 2).
     assert np.all(np.asarray(small) < 0.1) and np.all(np.asarray(large) > 0.5)
+
+
+@pytest.mark.parametrize("noise", [0.0, pytest.param(0.3, marks=pytest.mark.slow)])
+def test_traced_noise_amplitude_picks_the_solver_at_run_time(noise, getkey):
+    # An ensemble built inside `jax.jit` has a traced noise amplitude, unreadable at
+    # trace time. The solver is then picked at run time: the numbers must be those of
+    # the same network built outside jit with a concrete amplitude (ODE at 0, SDE
+    # otherwise). Same solver and key on both sides, so only roundoff differs,
+    # amplified by chaos over t = 25 (e^{0.1 t} ~ 12): tolerance 1e-9.
+    n, knet, key = 20, getkey(), getkey()
+    sampling = dmft.Sampling(dt=0.5, max_lag=2.0)
+
+    def delta(amplitude):
+        ens = dmft.NetworkEnsemble(sigma_w=2.0, noise=amplitude)
+        net = dmft.RateNetwork.sample(ens, knet, n)
+        stats = dmft.stationary_statistics(net, key, 5.0, 25.0, sampling=sampling)
+        return stats.delta, net.noise
+
+    outside, concrete = delta(noise)
+    inside, traced = jax.jit(delta)(noise)
+    assert not isinstance(concrete, jax.Array)  # readable outside jit
+    np.testing.assert_allclose(inside, outside, rtol=1e-9, atol=1e-9)
+    if noise == 0:
+        # The old route (fixed-step SDE solver at zero amplitude, forced here by a
+        # negligible concrete amplitude) differs by its step error, which this test
+        # would have caught.
+        sde_route, _ = delta(1e-30)
+        assert np.max(np.abs(np.asarray(sde_route) - np.asarray(outside))) > 1e-6
+
+
+@pytest.mark.slow
+def test_traced_noise_amplitude_lyapunov(getkey):
+    # As above for the tangent dynamics: the largest exponent of a network built
+    # inside jit at zero amplitude equals the one built outside (roundoff only).
+    n, knet, key = 20, getkey(), getkey()
+
+    def largest(amplitude):
+        ens = dmft.NetworkEnsemble(sigma_w=2.0, noise=amplitude)
+        net = dmft.RateNetwork.sample(ens, knet, n)
+        return dmft.lyapunov_spectrum(net, key, 5.0, 25.0).largest
+
+    np.testing.assert_allclose(jax.jit(largest)(0.0), largest(0.0), rtol=1e-9)

@@ -21,7 +21,9 @@ class ContinuousTime(AbstractDynamics):
     in float32); with noise, `diffrax.ShARK()` (strong
     order 1 for additive noise, two drift evaluations a step) with
     `diffrax.ConstantStepSize()` and `dt0 = 0.05`. Euler-Maruyama is
-    `ContinuousTime(solver=diffrax.Euler(), dt0=...)`.
+    `ContinuousTime(solver=diffrax.Euler(), dt0=...)`. A quiet network given an
+    SDE-only solver (ShARK, SRA1, SEA) is integrated with Tsit5, and a solver without
+    error estimate (Euler) takes constant steps.
 
     With a constant step the Brownian motion is a `diffrax.UnsafeBrownianPath` (one draw
     per step, no tree search); an adaptive SDE controller gets a
@@ -80,12 +82,21 @@ class ContinuousTime(AbstractDynamics):
             controller = self.stepsize_controller or diffrax.ConstantStepSize()
             dt0 = 0.05 if self.dt0 is None else self.dt0
         else:
-            solver = diffrax.Tsit5() if self.solver is None else self.solver
+            solver = self.solver
+            # Stochastic Runge-Kutta methods need a noise term: the noise-free
+            # dynamics of a quiet network get the ODE default instead.
+            if solver is None or isinstance(solver, diffrax.AbstractSRK):
+                solver = diffrax.Tsit5()
             # float32 cannot resolve rtol 1e-6: steps would shrink into roundoff.
             wide = jnp.finfo(dtype).bits > 32
-            controller = self.stepsize_controller or diffrax.PIDController(
-                rtol=1e-6 if wide else 1e-4, atol=1e-8 if wide else 1e-6
-            )
+            if self.stepsize_controller is not None:
+                controller = self.stepsize_controller
+            elif isinstance(solver, diffrax.AbstractAdaptiveSolver):
+                controller = diffrax.PIDController(
+                    rtol=1e-6 if wide else 1e-4, atol=1e-8 if wide else 1e-6
+                )
+            else:  # no error estimate (Euler): fixed steps
+                controller = diffrax.ConstantStepSize()
             dt0 = self.dt0
             if dt0 is None and not isinstance(controller, diffrax.PIDController):
                 dt0 = 0.05

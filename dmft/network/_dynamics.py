@@ -29,12 +29,29 @@ def whole_steps(duration: float, step: float, name: str) -> int:
 
 
 def is_noisy(network: RateNetwork) -> bool:
-    """Whether to draw noise. It decides the solver, so it is read at trace time; a
-    traced amplitude (the network passed through `jax.jit`) takes the noisy route,
-    which is also exact when the amplitude is 0."""
+    """Whether noise may have to be drawn, read at trace time; a traced amplitude (a
+    network built under `jax.jit`) may be nonzero, so it counts as noisy."""
     if isinstance(network.noise, jax.core.Tracer):
         return True
     return bool(np.any(np.asarray(network.noise) > 0))
+
+
+def run_with_noise_if_any(network: RateNetwork, run, keys: tuple):
+    """`run(keys)` for a noisy network, `run((None, ...))` (noise-free dynamics: the
+    adaptive ODE solver) for a quiet one.
+
+    The solver must be chosen outside the jitted run, where the amplitude is still
+    readable. A traced amplitude (an ensemble built inside `jax.jit`) is not: both
+    runs are compiled and `lax.cond` picks one at run time, so that a zero amplitude
+    is not integrated with the SDE's fixed step. (Under `jax.vmap` over amplitudes
+    the cond becomes a select and both run; each member still gets its own result.)
+    """
+    quiet = (None,) * len(keys)
+    if isinstance(network.noise, jax.core.Tracer):
+        return jax.lax.cond(
+            jnp.any(network.noise > 0), lambda: run(keys), lambda: run(quiet)
+        )
+    return run(keys) if is_noisy(network) else run(quiet)
 
 
 class AdditiveNoise(diffrax.AbstractTerm):

@@ -8,7 +8,7 @@ import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from ._continuous import ContinuousTime, random_state
-from ._dynamics import AbstractDynamics, is_noisy, whole_steps
+from ._dynamics import AbstractDynamics, is_noisy, run_with_noise_if_any, whole_steps
 from ._network import RateNetwork
 from ._statistics import check_window
 
@@ -134,12 +134,15 @@ def lyapunov_spectrum(
         h = jnp.asarray(h0, dtype)
         if h.shape != (n,):
             raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
-    if not is_noisy(network):  # decided here: under jit the amplitude is traced
-        key_run = None
     Q = jr.normal(key_q, (n, k), dtype)
-    return _spectrum(
-        network, h, Q, key_run, dynamics, interval, n_burn, n_meas, blocks, throw
-    )
+
+    def run(keys):
+        (key_run,) = keys
+        return _spectrum(
+            network, h, Q, key_run, dynamics, interval, n_burn, n_meas, blocks, throw
+        )
+
+    return run_with_noise_if_any(network, run, (key_run,))
 
 
 # One compilation per (shapes, options, window): repeated calls and sweeps reuse it.

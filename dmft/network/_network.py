@@ -90,10 +90,9 @@ class RateNetwork(eqx.Module):
         nonlinearity and noise amplitude.
 
         Works under `jax.vmap` over keys (one network per key). The noise amplitude
-        decides the solver (ODE or SDE), so it is kept readable: inside `jax.jit`,
-        build the ensemble outside and vary it with `eqx.tree_at` (an ensemble
-        constructed under the trace has a traced amplitude, which takes the SDE
-        route; still exact when the amplitude is 0, but with a fixed step).
+        decides the solver (ODE or SDE): a concrete amplitude decides at trace time;
+        one traced under `jax.jit` (an ensemble built inside the jitted function)
+        decides at run time, compiling both solvers.
 
         **Arguments:**
 

@@ -17,7 +17,7 @@ from ._autocorrelation import (
     init_autocorrelation,
 )
 from ._continuous import ContinuousTime, random_state
-from ._dynamics import AbstractDynamics, is_noisy
+from ._dynamics import AbstractDynamics, is_noisy, run_with_noise_if_any
 from ._network import RateNetwork
 
 
@@ -110,17 +110,19 @@ def stationary_statistics(
     chunk = -(-samples // -(-samples // sampling.chunk))  # equal chunks, least padding
     dtype = network.W.dtype
     key_h0, key_burn, key_run = jr.split(key, 3)
-    if not is_noisy(network):  # decided here: under jit the amplitude is traced
-        key_burn = key_run = None
     if h0 is None:
         h = random_state(key_h0, network)
     else:
         h = jnp.asarray(h0, dtype)
         if h.shape != (n,):
             raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
-    return _measure(
-        network, h, key_burn, key_run, dynamics, t_burn, dt, samples, chunk, lags, throw
-    )
+
+    def run(keys):  # (burn-in key, window key), or Nones: noise-free
+        return _measure(
+            network, h, *keys, dynamics, t_burn, dt, samples, chunk, lags, throw
+        )
+
+    return run_with_noise_if_any(network, run, (key_burn, key_run))
 
 
 # One compilation per (shapes, options, window): repeated calls and sweeps reuse it.
