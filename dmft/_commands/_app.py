@@ -34,6 +34,9 @@ def option(flag: str, text: str):
 
 
 # The ensemble's parameters, shared by every command that builds a NetworkEnsemble.
+GOption = Annotated[
+    float, typer.Option("--g", help="Coupling scale g = sigma_w > 0 (SCS's g).")
+]
 SigmaBOption = Annotated[
     float, typer.Option("--sigma-b", help="Bias standard deviation sigma_b >= 0.")
 ]

@@ -1,10 +1,7 @@
 """`dmft amari`: every fixed point of Amari's (m, q) equations, with its stability."""
 
-from typing import Annotated
-
-import typer
-
 from ._app import (
+    GOption,
     JsonOption,
     MeanBOption,
     MeanWOption,
@@ -19,7 +16,7 @@ from ._app import (
 
 @app.command("amari")
 def amari(
-    g: Annotated[float, typer.Option("--g", help="Coupling scale g = sigma_w > 0.")],
+    g: GOption,
     sigma_b: SigmaBOption = 0.0,
     mean_w: MeanWOption = 0.0,
     mean_b: MeanBOption = 0.0,

@@ -16,6 +16,7 @@ from ..network._network import RateNetwork
 from ..network._statistics import Sampling, check_window, stationary_statistics
 from ._app import (
     DiscreteStepOption,
+    GOption,
     JsonOption,
     MeanBOption,
     MeanWOption,
@@ -33,7 +34,7 @@ from ._app import (
 @app.command("simulate")
 def simulate(
     n: Annotated[int, option("--n", "Number of neurons (>= 2).")] = 1000,
-    g: Annotated[float, option("--g", "Coupling scale sigma_w (SCS's g).")] = 2.0,
+    g: GOption = 2.0,
     sigma_b: SigmaBOption = 0.0,
     noise: NoiseOption = 0.0,
     mean_w: MeanWOption = 0.0,

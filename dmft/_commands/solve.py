@@ -1,12 +1,10 @@
 """`dmft solve`: the stationary DMFT of one network ensemble."""
 
 import math
-from typing import Annotated
-
-import typer
 
 from ._app import (
     DiscreteStepOption,
+    GOption,
     JsonOption,
     NoiseOption,
     PhiOption,
@@ -27,7 +25,7 @@ def check_discrete_step(discrete_step: float | None) -> None:
 
 @app.command("solve")
 def solve(
-    g: Annotated[float, typer.Option("--g", help="Coupling scale g = sigma_w > 0.")],
+    g: GOption,
     sigma_b: SigmaBOption = 0.0,
     noise: NoiseOption = 0.0,
     tau: TauOption = None,

@@ -10,6 +10,7 @@ import numpy as np
 from .._ensemble import NetworkEnsemble
 from ..twotime import GaussianInitial, TwoTimeOptions, solve_two_time
 from ._app import (
+    GOption,
     JsonOption,
     MeanBOption,
     MeanWOption,
@@ -30,7 +31,7 @@ LATE_FRACTION = 0.1
 
 @app.command("transient")
 def transient(
-    g: Annotated[float, option("--g", "Coupling scale sigma_w (SCS's g).")] = 2.0,
+    g: GOption = 2.0,
     sigma_b: SigmaBOption = 0.0,
     noise: NoiseOption = 0.0,
     mean_w: MeanWOption = 0.0,
