@@ -76,7 +76,7 @@ class TwoTimeOptions(eqx.Module):
     damping: Float[Array, ""] = eqx.field(default=1.0, converter=jnp.asarray)
     tol: Float[Array, ""] = eqx.field(default=1e-3, converter=jnp.asarray)
     max_iterations: int = eqx.field(default=100, static=True)
-    window: int = eqx.field(default=32, static=True)
+    window: int = eqx.field(default=16, static=True)
     jitter: Float[Array, ""] = eqx.field(default=1e-10, converter=jnp.asarray)
     response_samples: int = eqx.field(default=64, static=True)
 
