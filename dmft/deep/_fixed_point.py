@@ -8,8 +8,10 @@ from jaxtyping import Array, Float, Int
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import correlated_expectation
+from .._quadrature import AbstractGaussianRule
 from ._correlation_map import chi_c as chi_c_fn
 from ._ensemble_check import check_deep_ensemble
+from ._frozen_rule import freeze
 from ._iteration import CONVERGED, NONFINITE, RUNNING, UNBOUNDED, flag, iterate
 from ._length_map import (
     chi_1 as chi_1_fn,
@@ -17,6 +19,7 @@ from ._length_map import (
     length_map_and_slope,
     second_moment,
 )
+from ._mehler import MehlerSeries, mehler_series, series_curvature
 from ._results import RESULTS
 from ._solver import DeepSolver
 
@@ -70,7 +73,7 @@ class DeepFixedPoint(eqx.Module):
     num_steps: Int[Array, "*batch"]
 
 
-def _length_iteration(ensemble, solver):
+def _length_iteration(ensemble, solver, rule, init, steps_taken=0):
     """$q^*$ by safeguarded Newton on $F(q) = V(q) - q$ (no gradient: see below).
 
     Where $F' = V' - 1 < 0$ a Newton step heads for the stable root (for concave $V$,
@@ -83,7 +86,7 @@ def _length_iteration(ensemble, solver):
     sb2 = jnp.square(ensemble.sigma_b)
 
     def body(q):
-        v, dv = length_map_and_slope(ensemble, q, solver.rule)
+        v, dv = length_map_and_slope(ensemble, q, rule)
         f, df = v - q, dv - 1
         newton = q - f / jnp.where(df < 0, df, -1.0)
         # Every q^l >= sigma_b^2: a Newton step below it is halved back.
@@ -91,19 +94,39 @@ def _length_iteration(ensemble, solver):
         q_new = jnp.where(df < 0, newton, jnp.where(f > 0, jnp.maximum(v, 2 * q), v))
         return q_new, flag(q_new, q, f, solver, solver.q_max)
 
-    return iterate(body, (jnp.array(1.0), jnp.array(RUNNING)), solver)
+    return iterate(body, init, solver, steps_taken)
 
 
-def _correlation_residual(ensemble, q, v, c, rule):
-    """$g(c) = f(c) - c$, $f$ the correlation map at length $q$ with $V(q) = v$."""
-    sw2, sb2 = jnp.square(ensemble.sigma_w), jnp.square(ensemble.sigma_b)
-    pair = correlated_expectation(ensemble.phi, q, q, c * q, rule=rule)
-    return (sw2 * pair + sb2) / v - c
+def uses_quadrature(phi) -> bool:
+    """Whether the length map of `phi` needs the quadrature rule (no closed form)."""
+    zero, one = jnp.zeros(()), jnp.ones(())
+    closed_pair = phi.gaussian_kernel((0, 0), one, one, one) is not None
+    return not (closed_pair or phi.gaussian_product_mean((0, 0), zero, one) is not None)
 
 
-def _correlation_iteration(ensemble, q, v, chi_1, solver):
+def _frozen_ensemble(ensemble):
+    arrays, static = eqx.partition(ensemble, eqx.is_array)
+    return eqx.combine(lax.stop_gradient(arrays), static)
+
+
+def coarse_length(ensemble: NetworkEnsemble, solver: DeepSolver) -> tuple:
+    """The first stage of the $q^*$ solve, from $q^0 = 1$: `(q, flag, steps)`.
+
+    With quadrature the Newton steps run on the solver's rule frozen at scale 1:
+    cheap steps, with no nodes to recompute. `fixed_point_at` polishes the result on
+    the rule frozen at the solution's scale, which is the solver's own rule there
+    (where the rule's nodes do not depend on the scale this takes one step).
+    """
+    ensemble = _frozen_ensemble(ensemble)
+    one = jnp.array(1.0)
+    quadrature = uses_quadrature(ensemble.phi)
+    rule = freeze(solver.rule, one) if quadrature else solver.rule
+    return _length_iteration(ensemble, solver, rule, (one, jnp.array(RUNNING)))
+
+
+def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
     """$c^*$ by Newton on the deflated function $h(c) = g(c) / (1 - c)$, started to
-    the right of $c^*$, with $g(c) = f(c) - c$.
+    the right of $c^*$, with $g(c) = f(c) - c$ and `residual(c)` $= (g, g')$.
 
     $g$ always vanishes at $c = 1$; near the critical line its root $c^*$ merges with
     that one, and plain Newton on $g$ slows to halving steps. Dividing the known root
@@ -112,28 +135,16 @@ def _correlation_iteration(ensemble, q, v, chi_1, solver):
     decreasing on $[0, 1)$, from $h(0) = f(0) \\ge 0$ to $h(1^-) = 1 - \\chi_1 < 0$.
     Newton on a concave decreasing function converges monotonically from the right.
     A point to the right follows from concavity too: the tangent at $c = 1$ bounds
-    $h$ from above, so $h < 0$ wherever $1 - c < 2(\\chi_1 - 1)/f''(1)$; we start at
-    half that distance from 1. Should rounding put an iterate left of $c^*$
-    ($h > 0$), the step is Newton on the convex $g$ instead, also monotone.
+    $h$ from above, so $h < 0$ wherever $1 - c < 2(\\chi_1 - 1)/f''(1)$ (`curvature`);
+    we start at half that distance from 1. Should rounding put an iterate left of
+    $c^*$ ($h > 0$), the step is Newton on the convex $g$ instead, also monotone.
+    Ordered points (not `chaotic`) have $c^* = 1$ and take no step.
     """
-    sw2 = jnp.square(ensemble.sigma_w)
-    try:
-        # f''(1) = sigma_w^2 q^2 E[phi''(u)^2] / V(q).
-        curvature = sw2 * q**2 * second_moment(ensemble.phi, q, (2, 2), solver.rule) / v
-    except ValueError:  # no route to E[phi''^2] (ReLU: a delta); start at c = 0
-        curvature = jnp.inf
     start = jnp.where(curvature > 0, 1 - (chi_1 - 1) / curvature, 0.0)
-    start = jnp.clip(start, 0.0, 1 - jnp.finfo(q.dtype).eps)
-
-    def g_of(c):
-        return _correlation_residual(ensemble, q, v, c, solver.rule)
+    start = jnp.clip(start, 0.0, 1 - jnp.finfo(chi_1.dtype).eps)
 
     def body(c):
-        # The derivative of the computed g itself (not chi_c from Price's theorem):
-        # the nodes of the pair quadrature move with c, and near the critical line,
-        # where g' -> 0, only the exact derivative of what is solved keeps Newton
-        # quadratic.
-        g, dg = jax.jvp(g_of, (c,), (jnp.ones_like(c),))
+        g, dg = residual(c)
         # h / h' = g (1 - c) / (g' (1 - c) + g).
         one_minus_c = 1 - c
         dh = dg * one_minus_c + g
@@ -143,51 +154,141 @@ def _correlation_iteration(ensemble, q, v, chi_1, solver):
         c_new = jnp.clip(jnp.where(right, c_right, c_left), 0.0, 1.0)
         return c_new, flag(c_new, c, g, solver)
 
-    return iterate(body, (start, jnp.array(RUNNING)), solver)
+    return iterate(body, (start, jnp.where(chaotic, RUNNING, CONVERGED)), solver)
+
+
+def _has_pair_kernel(phi):
+    one = jnp.ones(())
+    return phi.gaussian_kernel((0, 0), one, one, one) is not None
+
+
+class _PairRoute(eqx.Module):
+    """The correlation map's $g(c) = f(c) - c$ through `correlated_expectation`
+    (closed kernel, or two-variable quadrature), with $g'$ by forward mode: the
+    nodes of the pair quadrature move with $c$, and near the critical line, where
+    $g' \\to 0$, only the exact derivative of what is solved keeps Newton
+    quadratic."""
+
+    ensemble: NetworkEnsemble
+    q: Array
+    v: Array
+    rule: AbstractGaussianRule
+
+    def value(self, c):
+        sw2, sb2 = jnp.square(self.ensemble.sigma_w), jnp.square(self.ensemble.sigma_b)
+        q = self.q
+        pair = correlated_expectation(self.ensemble.phi, q, q, c * q, rule=self.rule)
+        return (sw2 * pair + sb2) / self.v - c
+
+    def value_and_slope(self, c):
+        return jax.jvp(self.value, (c,), (jnp.ones_like(c),))
+
+
+class _SeriesRoute(eqx.Module):
+    """$g(c) = (\\sigma_w^2 f(c) + \\sigma_b^2)/V(q) - c$ with $f$ Mehler's series."""
+
+    ensemble: NetworkEnsemble
+    series: MehlerSeries
+    v: Array
+
+    def value(self, c):
+        sw2, sb2 = jnp.square(self.ensemble.sigma_w), jnp.square(self.ensemble.sigma_b)
+        return (sw2 * self.series(c) + sb2) / self.v - c
+
+    def value_and_slope(self, c):
+        sw2 = jnp.square(self.ensemble.sigma_w)
+        return self.value(c), sw2 * self.series.derivative(c) / self.v - 1
 
 
 def solve_fixed_point(ensemble: NetworkEnsemble, solver: DeepSolver) -> DeepFixedPoint:
     """`dmft.deep.deep_fixed_point` without validation, jit or `throw`; vmappable over
-    the ensemble's arrays."""
+    the ensemble's arrays. One-variable expectations use the solver's rule frozen at
+    this point's own first-stage $\\sqrt{q^*}$."""
+    first = coarse_length(ensemble, solver)
+    rule = solver.rule
+    if uses_quadrature(ensemble.phi):
+        q, out, _ = first
+        rule = freeze(solver.rule, jnp.sqrt(jnp.where(out == CONVERGED, q, 1.0)))
+    return fixed_point_at(ensemble, solver, first, rule)
+
+
+def fixed_point_at(
+    ensemble: NetworkEnsemble,
+    solver: DeepSolver,
+    first: tuple,
+    rule: AbstractGaussianRule,
+) -> DeepFixedPoint:
+    """The fixed point from the first-stage length solve `first` (`coarse_length`),
+    with `rule` for every one-variable expectation (a `FrozenRule` near the
+    solution's scale, or the solver's rule). Vmappable over the ensemble and `first`
+    with `rule` shared: `dmft.deep.phase_diagram` shares one frozen rule over the
+    grid, so that the Hermite coefficients of all points are one matrix product."""
     # The iterations run on constants; gradients come from one Newton step at the
     # solution with the Jacobian held fixed, q* = q - F(q; theta) / stop_gradient(F'(q)),
     # which leaves the value unchanged and gives dq*/dtheta = -F_theta / F_q: the
     # implicit function theorem (as optimistix.ImplicitAdjoint, at the cost of one
     # evaluation).
-    arrays, static = eqx.partition(ensemble, eqx.is_array)
-    frozen = eqx.combine(lax.stop_gradient(arrays), static)
-    q, q_flag, q_steps = _length_iteration(frozen, solver)
+    phi = ensemble.phi
+    frozen = _frozen_ensemble(ensemble)
+    q, q_flag, q_steps = first
+    if uses_quadrature(phi):
+        init = (q, jnp.where(q_flag == CONVERGED, RUNNING, q_flag))
+        q, q_flag, q_steps = _length_iteration(frozen, solver, rule, init, q_steps)
     q_ok = q_flag == CONVERGED
     q = jnp.where(q_ok, q, 1.0)
-    _, dv = length_map_and_slope(frozen, q, solver.rule)
-    q_star = q - (length_map(ensemble, q, solver.rule) - q) / jnp.where(
+    _, dv = length_map_and_slope(frozen, q, rule)
+    q_star = q - (length_map(ensemble, q, rule) - q) / jnp.where(
         q_ok & (dv < 1), dv - 1, -1.0
     )
     # The correction step may land a hair below a root at q* = 0.
     q_star = jnp.maximum(q_star, 0.0)
     q_obs = jnp.maximum(q_star, _Q_FLOOR)
-    v_star, slope = length_map_and_slope(ensemble, q_obs, solver.rule)
-    chi_1 = chi_1_fn(ensemble, q_obs, solver.rule)
+    v_star, slope = length_map_and_slope(ensemble, q_obs, rule)
+    chi_1 = chi_1_fn(ensemble, q_obs, rule)
 
     chaotic = chi_1 > 1
     q_frozen, v_frozen = lax.stop_gradient((q_obs, v_star))
+    one = jnp.ones_like(q_frozen)
+    if _has_pair_kernel(phi) or solver.series_order is None:
+        route = _PairRoute(frozen, q_frozen, v_frozen, solver.rule)
+        exact = _PairRoute(ensemble, q_obs, v_star, solver.rule)
+        if _has_pair_kernel(phi):
+            # g''(1) by forward mode through the closed kernel (infinite for ReLU's
+            # arc-cosine kernel: the start is then 1 - eps, and ReLU never needs it).
+            curvature = jax.jvp(lambda c: route.value_and_slope(c)[1], (one,), (one,))[
+                1
+            ]
+        else:
+            # g''(1) = sigma_w^2 q^2 E[phi''(u)^2] / V(q).
+            moment = second_moment(phi, q_frozen, (2, 2), rule)
+            curvature = jnp.square(frozen.sigma_w) * q_frozen**2 * moment / v_frozen
+
+        def chi_c_at(c):
+            return chi_c_fn(ensemble, c, q_obs, solver.rule)
+
+    else:
+        series = mehler_series(phi, q_obs, rule, solver.series_order)
+        route = _SeriesRoute(frozen, lax.stop_gradient(series), v_frozen)
+        exact = _SeriesRoute(ensemble, series, v_star)
+        curvature = (
+            jnp.square(frozen.sigma_w) * series_curvature(route.series) / v_frozen
+        )
+
+        def chi_c_at(c):
+            # Price's theorem: E[phi'(u1) phi'(u2)] = f'(c) / q.
+            return jnp.square(ensemble.sigma_w) * series.derivative(c) / q_obs
+
     c, c_flag, c_steps = _correlation_iteration(
-        frozen, q_frozen, v_frozen, lax.stop_gradient(chi_1), solver
+        route.value_and_slope, lax.stop_gradient(chi_1), curvature, chaotic, solver
     )
     c_flag = jnp.where(chaotic, c_flag, CONVERGED)
     # Ordered points get c* = 1 exactly; evaluate them at a harmless c = 1/2 so that
     # the unused branch carries no infinite derivative (arccos'(1) for ReLU).
     c = jnp.where(chaotic & (c_flag == CONVERGED), c, 0.5)
-    _, dg = jax.jvp(
-        lambda x: _correlation_residual(frozen, q_frozen, v_frozen, x, solver.rule),
-        (c,),
-        (jnp.ones_like(c),),
-    )
-    g = _correlation_residual(ensemble, q_obs, v_star, c, solver.rule)
-    c_implicit = c - g / jnp.where(dg < 0, dg, -1.0)
-    chi_c_at_c = chi_c_fn(ensemble, c, q_obs, solver.rule)
+    _, dg = route.value_and_slope(c)
+    c_implicit = c - exact.value(c) / jnp.where(dg < 0, dg, -1.0)
     c_star = jnp.where(chaotic, c_implicit, 1.0)
-    chi_c = jnp.where(chaotic, chi_c_at_c, chi_1)
+    chi_c = jnp.where(chaotic, chi_c_at(c), chi_1)
 
     status = RESULTS.where(
         q_flag == UNBOUNDED,

@@ -22,9 +22,10 @@ def flag(new, old, residual, solver, x_max=jnp.inf):
     return jnp.where(jnp.isfinite(new), out, NONFINITE)
 
 
-def iterate(body, init, solver):
+def iterate(body, init, solver, steps_taken=0):
     """Run `body(x) -> (x_new, flag)` from `init = (x0, flag0)` until the flag leaves
-    `RUNNING` or after `solver.max_steps` steps. Returns `(x, flag, steps)`."""
+    `RUNNING` or until `solver.max_steps` steps, counting `steps_taken` already spent
+    (a second stage shares the budget). Returns `(x, flag, steps)`."""
 
     def cond(state):
         _, out, step = state
@@ -34,4 +35,4 @@ def iterate(body, init, solver):
         x, _, n = state
         return (*body(x), n + 1)
 
-    return lax.while_loop(cond, step, (*init, jnp.array(0)))
+    return lax.while_loop(cond, step, (*init, jnp.asarray(steps_taken)))
