@@ -73,7 +73,12 @@ def _sweep(phi, sigma_w, sigma_b, solver, throw, batch_size):
         failed = (status != RESULTS.successful) & (
             status != RESULTS.no_finite_fixed_point
         )
-        fixed_point = RESULTS.max_steps_reached.error_if(fixed_point, jnp.any(failed))
+        # One leaf carries the check: tagging all nine (whole-grid arrays) costs
+        # more than the closed-form solve itself.
+        checked = RESULTS.max_steps_reached.error_if(
+            fixed_point.q_star, jnp.any(failed)
+        )
+        fixed_point = eqx.tree_at(lambda f: f.q_star, fixed_point, checked)
     return PhaseDiagram(sigma_w, sigma_b, fixed_point)
 
 
