@@ -1,19 +1,25 @@
 """Deep-limit phase diagram over a 200 x 200 grid (sigma_w^2 in [0.5, 4], sigma_b^2 in
-[0, 0.5]): dmft.phase_diagram for erf (closed-form kernels) and tanh (quadrature),
-side by side with a vectorised NumPy Newton on erf's closed forms written here (the
-peer). neural-tangents' phase-diagram route needs jax 0.5.3 and cannot be installed
-beside dmft's jax, so it is not run.
+[0, 0.5]): dmft.phase_diagram for erf (closed-form kernels) and tanh (quadrature: the
+default DeepSolver, SinhTrapezoid(61) and Mehler's series to order 48 for c*), side
+by side with a vectorised NumPy Newton on erf's closed forms written here (the peer).
+neural-tangents needs jax 0.5.3 and cannot be installed beside dmft's jax; its
+kernels are compared in benchmarks/neural_tangents_check.py instead.
 
-    python benchmarks/phase_diagram.py [--json] [--n 200] [--tanh-rule hermite:32]
+    python benchmarks/phase_diagram.py [--json] [--n 200] [--tanh-rule sinh:61]
+        [--series-order 48] [--reference-stride 5]
 
 Timings are the best of `--repeats` runs after compilation. Accuracy, as
-max |a - b| / max(|b|, 1): erf against the peer (two independent Newton solves of the same closed forms); tanh with the sweep's
-rule against the default 61-node SinhTrapezoid rule (~1e-14) on every 5th grid point.
+max |a - b| / max(|b|, 1): erf against the peer (two independent Newton solves of the
+same closed forms); tanh against the reference route, the two-variable SinhTrapezoid(61)
+quadrature at every Newton step in c (DeepSolver(series_order=None), ~1e-14), on
+every `--reference-stride`-th grid point (slow: minutes at stride 1). The 1-minute
+load average before and after the timings is printed: the machine may be shared.
 """
 
 import argparse
 import json
 import math
+import os
 import time
 
 import jax
@@ -84,13 +90,16 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--tanh-rule", default="hermite:32")
+    parser.add_argument("--tanh-rule", default="sinh:61")
+    parser.add_argument("--series-order", type=int, default=48)
+    parser.add_argument("--reference-stride", type=int, default=5)
     args = parser.parse_args()
 
     sw2 = np.linspace(0.5, 4.0, args.n)
     sb2 = np.linspace(0.0, 0.5, args.n)
     sigma_w, sigma_b = jnp.sqrt(sw2), jnp.sqrt(sb2)
     out = {"grid_points": args.n * args.n, "jax_backend": jax.default_backend()}
+    out["load_average_before"] = os.getloadavg()[0]
 
     # erf: closed-form kernels.
     erf = dmft.phase_diagram(dmft.Erf(), sigma_w, sigma_b).fixed_point
@@ -111,25 +120,33 @@ def main():
         "chi_1": max_rel(erf.chi_1, chi_1),
     }
 
-    # tanh: quadrature; the sweep's rule against the default rule on a subgrid.
-    solver = dmft.DeepSolver(rule=parse_rule(args.tanh_rule))
+    # tanh: quadrature; against the two-variable reference route on a subgrid.
+    solver = dmft.DeepSolver(
+        rule=parse_rule(args.tanh_rule), series_order=args.series_order
+    )
     tanh = dmft.phase_diagram(dmft.Tanh(), sigma_w, sigma_b, solver).fixed_point
     out["tanh_rule"] = args.tanh_rule
+    out["tanh_series_order"] = args.series_order
     out["seconds"] = best_time(
         lambda: dmft.phase_diagram(dmft.Tanh(), sigma_w, sigma_b, solver), args.repeats
     )
-    sub = slice(None, None, 5)
-    reference = dmft.phase_diagram(dmft.Tanh(), sigma_w[sub], sigma_b[sub]).fixed_point
-    out["tanh_max_error_vs_sinh61"] = {
+    out["tanh_max_newton_steps"] = int(np.max(tanh.num_steps))
+    sub = slice(None, None, args.reference_stride)
+    pair = dmft.DeepSolver(series_order=None)
+    reference = dmft.phase_diagram(
+        dmft.Tanh(), sigma_w[sub], sigma_b[sub], pair
+    ).fixed_point
+    out["tanh_reference_points"] = int(np.size(reference.q_star))
+    errors = {
         name: max_rel(getattr(tanh, name)[sub, sub], getattr(reference, name))
         for name in ("q_star", "c_star", "chi_1", "chi_c")
     }
     # xi_c diverges on the critical line: compare 1/xi_c = |log chi_c| instead.
-    out["tanh_max_error_vs_sinh61"]["inverse_xi_c"] = max_rel(
-        1 / tanh.xi_c[sub, sub], 1 / reference.xi_c
-    )
+    errors["inverse_xi_c"] = max_rel(1 / tanh.xi_c[sub, sub], 1 / reference.xi_c)
+    out["tanh_max_error_vs_pair_quadrature"] = errors
     status = np.asarray(tanh.status == dmft.deep.RESULTS.successful)
     out["tanh_all_converged"] = bool(status.all())
+    out["load_average_after_timings"] = os.getloadavg()[0]
     line = dmft.critical_sigma_w(dmft.Tanh(), math.sqrt(0.05))
     out["tanh_critical_sigma_w2_at_sigma_b2_0.05"] = float(line.sigma_w) ** 2
 
