@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 import dmft
-from dmft.meanfield import LyapunovGrid, schrodinger_eigenvalues
+from dmft.meanfield import (
+    AutocorrelationOptions,
+    LyapunovGrid,
+    schrodinger_eigenvalues,
+)
+from dmft.meanfield.lyapunov import lyapunov_exponent
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +74,49 @@ def test_near_onset_exponents():
     # Prefactors at g - 1 = 1e-3: Delta0/(g-1) -> 1, lambda/(g-1)^2 -> 1/2 (O(g - 1)).
     assert d0[0] / float(eps[0]) == pytest.approx(1.0, abs=5e-3)
     assert lam[0] / float(eps[0]) ** 2 == pytest.approx(0.5, abs=5e-3)
+
+
+# g = 3, no bias or noise: Delta0 (mpmath-checked solver, see test_stationary) and
+# Delta_inf = 0; inputs here, not results under test.
+_G3 = (3.0, 5.446326083042371, 0.0)
+
+
+def test_failed_autocorrelation_is_never_a_silent_number():
+    # Four steps cannot integrate Delta(tau): an error by default, NaN without throw,
+    # and (lambda, ok) = (NaN, False) from the exponent the solver uses.
+    g, d0, dinf = _G3
+    ens = dmft.NetworkEnsemble(sigma_w=g)
+    args = (ens, jnp.array(d0), jnp.array(dinf))
+    starved = AutocorrelationOptions(max_steps=4)
+    with pytest.raises(Exception, match="failed to integrate"):
+        schrodinger_eigenvalues(*args, LyapunovGrid(n=64), options=starved)
+    eigenvalues = schrodinger_eigenvalues(
+        *args, LyapunovGrid(n=64), options=starved, throw=False
+    )
+    assert bool(jnp.all(jnp.isnan(eigenvalues)))
+    lam, ok = lyapunov_exponent(*args, LyapunovGrid(n=64), starved)
+    assert not bool(ok) and bool(jnp.isnan(lam))
+    lam, ok = lyapunov_exponent(*args, LyapunovGrid(n=64))
+    assert bool(ok) and 0 < float(lam) < 1
+
+
+@pytest.mark.slow
+def test_failed_autocorrelation_is_a_solver_status(monkeypatch):
+    # solve_stationary folds the exponent's ok flag into its result: a status without
+    # throw (and lambda NaN), an error with it.
+    from dmft.meanfield import stationary
+
+    starved = AutocorrelationOptions(max_steps=4)
+    monkeypatch.setattr(
+        stationary,
+        "lyapunov_exponent",
+        lambda *a: lyapunov_exponent(*a, options=starved),
+    )
+    ens = dmft.NetworkEnsemble(sigma_w=_G3[0])
+    grid = LyapunovGrid(n=72)  # a grid no other test compiles with: a fresh trace
+    sol = dmft.solve_stationary(ens, grid=grid, throw=False)
+    assert sol.result == dmft.meanfield.RESULTS.autocorrelation_failed
+    assert bool(jnp.isnan(sol.lyapunov))
+    assert float(sol.delta0) == pytest.approx(_G3[1], rel=1e-10)
+    with pytest.raises(Exception, match="failed to integrate"):
+        dmft.solve_stationary(ens, grid=grid)

@@ -120,3 +120,37 @@ def expand_upper(
 
     upper, n = jax.lax.while_loop(cond, lambda c: (2 * c[0], c[1] + 1), (start, 0))
     return upper, ~is_left(upper, args)
+
+
+def root_above_zero(
+    fn: Fn,
+    start: Float[Array, ""],
+    args: Any,
+    *,
+    rtol: float | Float[Array, ""],
+    atol: float | Float[Array, ""],
+    max_steps: int,
+    max_doublings: int = 60,
+) -> tuple[Float[Array, ""], Bool[Array, ""], Bool[Array, ""]]:
+    """The boundary $x^* > 0$ of `fn`'s predicate: `expand_upper` from `start` for a
+    bracket `[0, upper]`, then `bracketed_newton` in it.
+
+    **Arguments:** as in `bracketed_newton`; `start` > 0 is the first upper end tried and
+    `max_doublings` the most doublings of it.
+
+    **Returns:** `(x, found, converged)`: `found` is False if no upper end was found
+    (then `x` is meaningless), `converged` as in `bracketed_newton`.
+    """
+    upper, found = expand_upper(
+        lambda x, a: fn(x, a)[2], start, args, max_doublings=max_doublings
+    )
+    x, converged = bracketed_newton(
+        fn,
+        jnp.zeros_like(upper),
+        upper,
+        args,
+        rtol=rtol,
+        atol=atol,
+        max_steps=max_steps,
+    )
+    return x, found, converged

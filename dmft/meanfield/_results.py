@@ -15,3 +15,7 @@ class RESULTS(optx.RESULTS):  # pyright: ignore
         "Could not bracket the self-consistent variance $\\Delta_0$: the activity "
         "diverges or `max_steps` is too small."
     )
+    autocorrelation_failed = (
+        "The particle equation for $\\Delta(\\tau)$ (which the Lyapunov exponent also "
+        "needs) failed to integrate. Try increasing `AutocorrelationOptions.max_steps`."
+    )

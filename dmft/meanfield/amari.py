@@ -11,7 +11,7 @@ from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
 from .._gaussian import expectation, product_expectation
-from ._bracketed_newton import bracketed_newton, expand_upper
+from ._bracketed_newton import root_above_zero
 
 
 def amari_vector_field(
@@ -115,11 +115,9 @@ def _variance_given_mean(ensemble, m):
     """The fixed point of the q equation at fixed m (unique for bounded phi)."""
     args = jax.lax.stop_gradient((ensemble, m))
     start = 1.0 + ensemble.sigma_b**2 + ensemble.sigma_w**2 * (1 + m**2)
-    upper, found = expand_upper(lambda q, a: _variance_step(q, a)[2], start, args)
-    q, converged = bracketed_newton(
+    q, found, converged = root_above_zero(
         _variance_step,
-        jnp.zeros_like(upper),
-        upper,
+        start,
         args,
         rtol=1e-13,
         atol=1e-15,

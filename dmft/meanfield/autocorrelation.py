@@ -9,6 +9,7 @@ from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import correlated_expectation
+from ._results import RESULTS
 from ._solution import StationarySolution
 from .potential import schrodinger_potential
 
@@ -104,24 +105,27 @@ def _second_order(tau, y, args):
     return velocity, force
 
 
-def _first_order(tau, delta, args):
+def _log_distance_rate(tau, log_u, args):
+    """$d \\log u / d\\tau$ for $u = \\Delta - \\Delta_\\infty$ on the energy form
+    $\\dot\\Delta = -\\sqrt{2 (E - V(\\Delta))}$, $E = V(\\Delta_\\infty)$."""
     ensemble, correlation, series = args
-    # Near the top of the hill 2 (E - V) cancels to rounding noise, which a step-size
-    # controller cannot integrate: there use its Taylor series,
-    # 2 (E - V) = W u^2 + W' u^3 / 3 + W'' u^4 / 12, u = Delta - Delta_inf (W = -V'').
     delta_inf, delta0 = correlation.lower, correlation.upper
-    u = delta - delta_inf
+    u = jnp.exp(log_u)
+    # Near the top of the hill 2 (E - V) cancels to rounding noise: there use its Taylor
+    # series 2 (E - V) = u^2 (W + W' u / 3 + W'' u^2 / 12) (W = -V''), divided by u^2 in
+    # closed form, so that the rate tends to -kappa = -sqrt(W) as u -> 0.
     w, w1, w2 = series
-    near = w * u**2 + w1 * u**3 / 3 + w2 * u**4 / 12
+    near = -jnp.sqrt(jnp.maximum(w + w1 * u / 3 + w2 * u**2 / 12, 0.0))
     # 2 (V(Delta_inf) - V(Delta)) = -2 int_{Delta_inf}^{Delta} V'.
     g2, sb2 = ensemble.sigma_w**2, ensemble.sigma_b**2
+    delta = delta_inf + u
     far = -2 * (
         g2 * correlation.antiderivative(delta)
         + sb2 * u
         - 0.5 * (delta**2 - delta_inf**2)
     )
-    switch = 1e-2 * (delta0 - delta_inf)
-    return -jnp.sqrt(jnp.maximum(jnp.where(u > switch, far, near), 0.0))
+    far = -jnp.sqrt(jnp.maximum(far, 0.0)) / u
+    return jnp.where(u > 1e-2 * (delta0 - delta_inf), far, near)
 
 
 def _hill_top_series(ensemble, delta0, delta_inf):
@@ -173,24 +177,34 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
         max_steps=options.max_steps,
         throw=False,
     )
-    delta_switch = first.ys[0][-1]
+    # The approach to Delta_inf is exponential, u ~ exp(-kappa tau): integrated in
+    # log u it is a nearly linear, neutrally stable ODE (the rate tends to -kappa), so
+    # the step-size controller takes long steps through any tail and u keeps its
+    # relative accuracy down to underflow, where Delta is Delta_inf to the last bit.
+    u_switch = first.ys[0][-1] - delta_inf
     late = jnp.maximum(taus, switch)
     second = dfx.diffeqsolve(
-        dfx.ODETerm(_first_order),
+        dfx.ODETerm(_log_distance_rate),
         options.solver,
         switch,
         jnp.maximum(late[-1], switch),
         None,
-        delta_switch,
+        jnp.log(jnp.maximum(u_switch, jnp.finfo(u_switch.dtype).tiny)),
         args=(ensemble, correlation, _hill_top_series(ensemble, delta0, delta_inf)),
         saveat=dfx.SaveAt(ts=late),
         stepsize_controller=controller,
         max_steps=options.max_steps,
         throw=False,
     )
-    values = jnp.where(taus <= switch, first.ys[0][:-1], second.ys)
-    ok = (first.result == dfx.RESULTS.successful) & (
-        second.result == dfx.RESULTS.successful
+    values = jnp.where(taus <= switch, first.ys[0][:-1], delta_inf + jnp.exp(second.ys))
+    # The chaotic orbit falls monotonically from Delta0 to Delta_inf: a value outside
+    # that range (or a NaN) is a failed integration, never an answer.
+    slack = 1e-8 * (jnp.abs(delta0) + 1)
+    ok = (
+        (first.result == dfx.RESULTS.successful)
+        & (second.result == dfx.RESULTS.successful)
+        & (u_switch > 0)
+        & jnp.all((values >= delta_inf - slack) & (values <= delta0 + slack))
     )
     return values, ok
 
@@ -210,8 +224,9 @@ def stationary_autocorrelation(
     \\Delta(0) = \\Delta_0,\\ \\dot\\Delta(0^+) = -\\sigma^2/2,$$
 
     integrated with diffrax (second order for one relaxation time $1/\\kappa$, then the
-    energy form $\\dot\\Delta = -\\sqrt{2(V(\\Delta_\\infty) - V(\\Delta))}$, which is
-    stable as $\\Delta \\to \\Delta_\\infty$).
+    energy form $\\dot\\Delta = -\\sqrt{2(V(\\Delta_\\infty) - V(\\Delta))}$ in
+    $\\log(\\Delta - \\Delta_\\infty)$, which is stable and keeps its relative
+    accuracy however long the window: $\\Delta - \\Delta_\\infty \\sim e^{-\\kappa\\tau}$).
 
     **Arguments:**
 
@@ -219,7 +234,8 @@ def stationary_autocorrelation(
     - `solution`: from `dmft.meanfield.solve_stationary`.
     - `taus`: lags $\\tau \\ge 0$ (any order).
     - `options`: a `dmft.meanfield.AutocorrelationOptions`.
-    - `throw`: raise if the integration fails (else return NaN there).
+    - `throw`: raise if the integration fails (else return NaN): a step limit, or a
+        value outside $[\\Delta_\\infty, \\Delta_0]$, which the orbit never leaves.
 
     **Returns:** $\\Delta(\\tau)$ at `taus`.
 
@@ -244,10 +260,5 @@ def _autocorrelation(ensemble, solution, taus, options, throw):
     values = jnp.where(static, solution.delta0, values)
     ok = ok | static
     if throw:
-        values = eqx.error_if(
-            values,
-            ~ok,
-            "the particle equation failed to integrate; try increasing "
-            "`AutocorrelationOptions.max_steps`.",
-        )
+        values = RESULTS.autocorrelation_failed.error_if(values, ~ok)
     return jnp.where(ok, values, jnp.nan)

@@ -17,9 +17,10 @@ the particle equation), an odd state: a built-in check.
 import equinox as eqx
 import jax.numpy as jnp
 from jax.scipy.linalg import eigh_tridiagonal
-from jaxtyping import Array, Float
+from jaxtyping import Array, Bool, Float
 
 from .._ensemble import NetworkEnsemble
+from ._results import RESULTS
 from .autocorrelation import (
     AutocorrelationOptions,
     ChebyshevKernel,
@@ -51,6 +52,29 @@ class LyapunovGrid(eqx.Module):
             raise ValueError(f"LyapunovGrid needs length > 0; got {self.length}.")
 
 
+def _eigenvalues(ensemble, delta0, delta_inf, grid, odd, count, options):
+    rate = relaxation_rate(ensemble, delta0, delta_inf)
+    length = grid.length / jnp.clip(rate, 1e-7, None)
+    h = length / grid.n
+    if odd:  # nodes at h, 2h, ..., psi(0) = 0
+        taus = h * jnp.arange(1, grid.n + 1, dtype=h.dtype)
+    else:  # cell centres; the mirror node of the first is itself (psi'(0) = 0)
+        taus = h * (jnp.arange(grid.n, dtype=h.dtype) + 0.5)
+    delta, ok = _trajectory(ensemble, delta0, delta_inf, taus, options)
+    # W on thousands of nodes: from a Chebyshev series of E[phi' phi'] in Delta rather
+    # than one nested Gaussian average per node (~50x faster, ~1e-13 accurate).
+    slope = ChebyshevKernel(ensemble, delta0, delta_inf, orders=(1, 1))
+    w = 1 - ensemble.sigma_w**2 * slope(delta)
+    diagonal = 2 / h**2 + w
+    if not odd:
+        diagonal = diagonal.at[0].add(-1 / h**2)
+    off = jnp.full(grid.n - 1, -1 / h**2)
+    eigenvalues = eigh_tridiagonal(
+        diagonal, off, eigvals_only=True, select="i", select_range=(0, count - 1)
+    )
+    return eigenvalues, ok
+
+
 def schrodinger_eigenvalues(
     ensemble: NetworkEnsemble,
     delta0: Float[Array, ""],
@@ -60,32 +84,23 @@ def schrodinger_eigenvalues(
     odd: bool = False,
     count: int = 1,
     options: AutocorrelationOptions = AutocorrelationOptions(),
+    throw: bool = True,
 ) -> Float[Array, " count"]:
     """The `count` lowest eigenvalues of $-\\psi'' + W(\\tau)\\psi$ among even (or
     `odd`) states, discretised on `grid`, for the dynamic solution `(delta0,
     delta_inf)`.
 
     **Returns:** the eigenvalues, ascending.
+
+    **Raises:** an error (`eqx.error_if`) if $\\Delta(\\tau)$ fails to integrate and
+    `throw`; else the eigenvalues are NaN.
     """
-    rate = relaxation_rate(ensemble, delta0, delta_inf)
-    length = grid.length / jnp.clip(rate, 1e-7, None)
-    h = length / grid.n
-    if odd:  # nodes at h, 2h, ..., psi(0) = 0
-        taus = h * jnp.arange(1, grid.n + 1, dtype=h.dtype)
-    else:  # cell centres; the mirror node of the first is itself (psi'(0) = 0)
-        taus = h * (jnp.arange(grid.n, dtype=h.dtype) + 0.5)
-    delta, _ = _trajectory(ensemble, delta0, delta_inf, taus, options)
-    # W on thousands of nodes: from a Chebyshev series of E[phi' phi'] in Delta rather
-    # than one nested Gaussian average per node (~50x faster, ~1e-13 accurate).
-    slope = ChebyshevKernel(ensemble, delta0, delta_inf, orders=(1, 1))
-    w = 1 - ensemble.sigma_w**2 * slope(delta)
-    diagonal = 2 / h**2 + w
-    if not odd:
-        diagonal = diagonal.at[0].add(-1 / h**2)
-    off = jnp.full(grid.n - 1, -1 / h**2)
-    return eigh_tridiagonal(
-        diagonal, off, eigvals_only=True, select="i", select_range=(0, count - 1)
+    eigenvalues, ok = _eigenvalues(
+        ensemble, delta0, delta_inf, grid, odd, count, options
     )
+    if throw:
+        eigenvalues = RESULTS.autocorrelation_failed.error_if(eigenvalues, ~ok)
+    return jnp.where(ok, eigenvalues, jnp.nan)
 
 
 def lyapunov_exponent(
@@ -94,9 +109,14 @@ def lyapunov_exponent(
     delta_inf: Float[Array, ""],
     grid: LyapunovGrid = LyapunovGrid(),
     options: AutocorrelationOptions = AutocorrelationOptions(),
-) -> Float[Array, ""]:
+) -> tuple[Float[Array, ""], Bool[Array, ""]]:
     """$\\lambda = -1 + \\sqrt{1 - E_0}$ for the dynamic solution `(delta0, delta_inf)`,
-    with $E_0 \\le W_\\infty$ the ground state of $-\\psi'' + W\\psi$."""
-    e0 = schrodinger_eigenvalues(ensemble, delta0, delta_inf, grid, options=options)[0]
+    with $E_0 \\le W_\\infty$ the ground state of $-\\psi'' + W\\psi$.
+
+    **Returns:** `(lambda, ok)`; `ok` is False (and `lambda` NaN) where $\\Delta(\\tau)$
+    failed to integrate.
+    """
+    eigenvalues, ok = _eigenvalues(ensemble, delta0, delta_inf, grid, False, 1, options)
     w_inf = relaxation_rate(ensemble, delta0, delta_inf) ** 2
-    return -1 + jnp.sqrt(1 - jnp.minimum(e0, w_inf))
+    lyapunov = -1 + jnp.sqrt(1 - jnp.minimum(eigenvalues[0], w_inf))
+    return jnp.where(ok, lyapunov, jnp.nan), ok

@@ -3,12 +3,11 @@
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import optimistix as optx
 from jaxtyping import Array, Float
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
-from ._bracketed_newton import bracketed_newton, expand_upper
+from ._bracketed_newton import root_above_zero
 from ._results import RESULTS
 from .discrete import _solve_discrete
 from .lyapunov import LyapunovGrid
@@ -52,13 +51,10 @@ def _chi1_step(g, ensemble):
 
 @eqx.filter_jit
 def _static_onset(ensemble):
-    ens = jax.lax.stop_gradient(ensemble)
-    upper, found = expand_upper(lambda g, e: _chi1_step(g, e)[2], jnp.array(1.0), ens)
-    g, converged = bracketed_newton(
+    g, found, converged = root_above_zero(
         _chi1_step,
-        jnp.zeros_like(upper),
-        upper,
-        ens,
+        jnp.array(1.0),
+        jax.lax.stop_gradient(ensemble),
         rtol=1e-14,
         atol=1e-15,
         max_steps=200,
@@ -74,22 +70,31 @@ def _lyapunov_at(g, args):
     return _solve_discrete(ens, delta, options, grid.n, False).lyapunov
 
 
+def _noisy_step(excess, args):
+    g_static, rest = args
+    lyapunov = _lyapunov_at(g_static + excess, rest)
+    # No slope (the tridiagonal eigensolver has no derivative rule): bisection steps.
+    return lyapunov, jnp.full_like(lyapunov, jnp.nan), lyapunov <= 0
+
+
 @eqx.filter_jit
 def _noisy_onset(ensemble, g_static, options, grid, delta, rtol):
-    args = (ensemble, options, grid, delta)
-    upper, found = expand_upper(
-        lambda g, a: _lyapunov_at(g, a) <= 0, 1.25 * g_static, args, max_doublings=8
-    )
-    solve = optx.root_find(
-        _lyapunov_at,
-        optx.Bisection(rtol=rtol, atol=1e-12),
-        0.5 * (g_static + upper),
-        args=args,
-        options=dict(lower=g_static, upper=upper),
+    # In g - g_static, which is > 0: noise moves the onset above the static line.
+    args = (g_static, (ensemble, options, grid, delta))
+    excess, found, converged = root_above_zero(
+        _noisy_step,
+        0.25 * g_static,
+        args,
+        rtol=0.0,
+        atol=rtol * g_static,
         max_steps=200,
-        throw=False,
+        max_doublings=8,
     )
-    return solve.value, found & (solve.result == optx.RESULTS.successful)
+    g_c = g_static + excess
+    # A failed solve gives lambda = NaN, which the bisection reads as "right of the
+    # root": check that the exponent at the answer exists.
+    finite = jnp.isfinite(_lyapunov_at(g_c, args[1]))
+    return g_c, found & converged & finite
 
 
 def chaos_transition(
