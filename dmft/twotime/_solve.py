@@ -66,6 +66,9 @@ def _mean_and_covariance(x: Float[Array, "M n"], centre: bool):
     return mean, mean_err, cov, cov_err
 
 
+# Columns per chunk of the products of an iteration.
+_CHUNK = 128
+
 # Status codes of the march over windows.
 _RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
 
@@ -100,7 +103,13 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     starts = _window_starts(n, w)
     key_z, key_b, key_h0, key_bm = jr.split(key, 4)
     # Common random numbers: drawn once, reused by every iteration (see TwoTimeOptions).
+    # Columns are processed in chunks, skipping those past the window (zero in the
+    # factor's rows, unknown in C_phi): on average half the O(M n w) work of an
+    # iteration. Zero padding to whole chunks adds nothing to the sums.
+    chunk = min(_CHUNK, n)
+    n_pad = -(-n // chunk) * chunk
     z = jr.normal(key_z, (M, n), ts.dtype)
+    z_pad = jnp.pad(z, ((0, 0), (0, n_pad - n)))
     b = ensemble.mean_b + ensemble.sigma_b * jr.normal(key_b, (M,), ts.dtype)
     h0 = initial.mean + jnp.sqrt(initial.variance) * jr.normal(key_h0, (M,), ts.dtype)
     bm_keys = jr.split(key_bm, M)
@@ -108,6 +117,31 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     phi = ensemble.phi
     sw2 = ensemble.sigma_w**2
     index = jnp.arange(n)
+
+    def chunks_before(end):
+        return (end + chunk - 1) // chunk
+
+    def prefix_product(x, rows, end):
+        """`x @ rows.T` for `rows` that vanish from column `end` on."""
+        rows = jnp.pad(rows, ((0, 0), (0, n_pad - n)))
+
+        def add(k, total):
+            x_k = lax.dynamic_slice_in_dim(x, k * chunk, chunk, axis=1)
+            rows_k = lax.dynamic_slice_in_dim(rows, k * chunk, chunk, axis=1)
+            return total + x_k @ rows_k.T
+
+        zeros = jnp.zeros((x.shape[0], rows.shape[0]), ts.dtype)
+        return lax.fori_loop(0, chunks_before(end), add, zeros)
+
+    def prefix_gram(p_rows, p, end):
+        """`p_rows.T @ p` in the columns before `end` (at least), zero after."""
+
+        def put(k, out):
+            p_k = lax.dynamic_slice_in_dim(p, k * chunk, chunk, axis=1)
+            return lax.dynamic_update_slice_in_dim(out, p_rows.T @ p_k, k * chunk, 1)
+
+        zeros = jnp.zeros((p_rows.shape[1], n_pad), ts.dtype)
+        return lax.fori_loop(0, chunks_before(end), put, zeros)[:, :n]
 
     def iterate(a, state):
         """One Picard step on the window of rows [a, a + w): factor rows, sample
@@ -118,7 +152,9 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         factor = lax.dynamic_update_slice(factor, factor_rows, (a, 0))
         # The window's paths start at the last grid point before it.
         s = a - 1
-        eta = z @ lax.dynamic_slice(factor, (s, 0), (w + 1, n)).T
+        eta = prefix_product(
+            z_pad, lax.dynamic_slice(factor, (s, 0), (w + 1, n)), known
+        )
         mean_part = ensemble.mean_w * m_phi + drive
         f = eta + b[:, None] + lax.dynamic_slice(mean_part, (s,), (w + 1,))[None]
         forcing = lax.dynamic_update_slice(forcing, f, (0, s))
@@ -129,7 +165,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         h = lax.dynamic_update_slice(h, path[:, 1:], (0, s + 1))
         p = lax.dynamic_update_slice(p, phi(path[:, 1:]), (0, s + 1))
         p_rows = lax.dynamic_slice(p, (0, a), (M, w))
-        rows = p_rows.T @ p / M
+        rows = prefix_gram(p_rows, p, known) / M
         old_rows = lax.dynamic_slice(c_phi, (a, 0), (w, n))
         valid = index < known
         rows = jnp.where(valid[None, :], rows, old_rows)
@@ -191,7 +227,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     c0 = jnp.zeros((n, n), ts.dtype).at[0, 0].set(jnp.mean(p0**2))
     m0 = jnp.zeros((n,), ts.dtype).at[0].set(jnp.mean(p0))
     h = jnp.zeros((M, n), ts.dtype).at[:, 0].set(h0)
-    p = jnp.zeros((M, n), ts.dtype).at[:, 0].set(p0)
+    p = jnp.zeros((M, n_pad), ts.dtype).at[:, 0].set(p0)
     identity = jnp.eye(n, dtype=ts.dtype)
     factor = lax.dynamic_update_slice(
         identity,
@@ -207,7 +243,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     )
     _, _, _, forcing, h, p = state
     m, m_err, C, C_err = _mean_and_covariance(h, centre=True)
-    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(p, centre=False)
+    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(p[:, :n], centre=False)
 
     K = options.response_samples
     if K > 0:
