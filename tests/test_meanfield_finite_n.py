@@ -34,6 +34,7 @@ import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
 import pytest
+import scipy.stats
 
 import dmft
 
@@ -115,12 +116,21 @@ def compare(label: str, theory, full, half) -> list[str]:
     """Print one table row per quantity from the members measured at N (`full`) and
     N/2 (`half`); return the rows that fail.
 
-    Delta(tau) and Delta_inf pass when |mean_N - theory| <= 3 SE_N. The Lyapunov
-    exponent of finite networks lies below the DMFT value by a gap that shrinks with N
-    (Crisanti & Sompolinsky 2018; Engelken, Wolf & Abbott 2023): it is compared after
-    extrapolation linear in 1/N, lambda_inf = 2 lambda_N - lambda_{N/2} with
-    SE_inf = sqrt(4 SE_N^2 + SE_{N/2}^2), within 3 SE_inf; the gap at N is printed.
+    Delta(tau) and Delta_inf pass when |z| = |mean_N - theory| / SE_N is within the
+    3-sigma threshold. The Lyapunov exponent of finite networks lies below the DMFT
+    value by a gap that shrinks with N (Crisanti & Sompolinsky 2018; Engelken, Wolf &
+    Abbott 2023): it is compared after extrapolation linear in 1/N, lambda_inf =
+    2 lambda_N - lambda_{N/2} with SE_inf = sqrt(4 SE_N^2 + SE_{N/2}^2); the gap at N is
+    in the table.
+
+    The threshold is "3 SE" at the same confidence (two-sided 0.27%) with the Student-t
+    quantile for SEs estimated from `members` samples: 3.85 for 12 networks, 4.09 for
+    10. The normal 3 is too strict there: the sample sd of 12 networks is itself ~20%
+    uncertain. (Seen in the first full run: g = 3, sigma_b = 0.3 gave Delta(0) =
+    5.715 +- 0.021, z = +3.56, with a sample sd of 0.071; 12 fresh networks gave
+    5.628 +- 0.030, z = -0.44, sd 0.106.)
     """
+    threshold = scipy.stats.t.isf(scipy.stats.norm.sf(3.0), len(full) - 1)
     mean, se = _mean_se(full)
     mean2, se2 = _mean_se(half)
     extrapolated, se_inf = 2 * mean - mean2, np.sqrt(4 * se**2 + se2**2)
@@ -128,7 +138,7 @@ def compare(label: str, theory, full, half) -> list[str]:
     for i, name in enumerate(QUANTITIES):
         z = (mean[i] - theory[i]) / se[i]
         z_inf = (extrapolated[i] - theory[i]) / se_inf[i]
-        ok = abs(z_inf if name == "lambda" else z) <= 3
+        ok = abs(z_inf if name == "lambda" else z) <= threshold
         row = (
             f"{label:>20} {name:>9} theory {theory[i]:8.4f} | N {mean[i]:8.4f}"
             f" +- {se[i]:.4f} z {z:+6.2f} | N/2 {mean2[i]:8.4f} +- {se2[i]:.4f}"
