@@ -420,3 +420,18 @@ def test_traced_noise_amplitude_lyapunov(getkey):
         return dmft.lyapunov_spectrum(net, key, 5.0, 25.0).largest
 
     np.testing.assert_allclose(jax.jit(largest)(0.0), largest(0.0), rtol=1e-9)
+
+
+def test_quiet_network_with_sde_solvers():
+    # dh/dt = -h (W = 0, no noise). Euler has no error estimate: it takes the constant
+    # step dt0, giving exactly (1 - dt0)^(1/dt0) h0 at t = 1 (roundoff: 1e-14). An
+    # SDE-only solver (ShARK) cannot integrate an ODE: the quiet network gets Tsit5
+    # at rtol 1e-6, so e^{-1} h0 to ~1e-6 (tolerance 1e-5).
+    net = dmft.RateNetwork(jnp.zeros((3, 3)), phi=dmft.Linear())
+    h0 = jnp.array([1.0, -2.0, 0.5])
+    euler = dmft.ContinuousTime(solver=diffrax.Euler(), dt0=0.1)
+    sol = dmft.simulate(net, h0, 0.0, 1.0, dynamics=euler)
+    np.testing.assert_allclose(sol.ys[-1], 0.9**10 * h0, rtol=1e-13)
+    shark = dmft.ContinuousTime(solver=diffrax.ShARK())
+    sol = dmft.simulate(net, h0, 0.0, 1.0, dynamics=shark)
+    np.testing.assert_allclose(sol.ys[-1], math.exp(-1) * h0, rtol=1e-5)
