@@ -5,6 +5,7 @@ import diffrax as dfx
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble
@@ -85,10 +86,12 @@ class ChebyshevKernel(eqx.Module):
         """The series of $\\partial_\\Delta$ of this one (exact recurrence)."""
         c = self.coefficients
         n = c.shape[0]
-        d = [jnp.zeros((), c.dtype)] * (n + 1)
-        for k in range(n - 1, 0, -1):  # d_{k-1} = d_{k+1} + 2 k c_k
-            d[k - 1] = d[k + 1] + 2 * k * c[k]
-        d = jnp.stack(d[:n]).at[0].multiply(0.5)
+        # d_j = sum_{k > j, k - j odd} 2 k c_k (d_0 halved): the recurrence
+        # d_{k-1} = d_{k+1} + 2 k c_k as one constant matrix (a small graph to compile).
+        j, k = np.arange(n)[:, None], np.arange(n)[None, :]
+        matrix = np.where((k > j) & ((k - j) % 2 == 1), 2.0 * k, 0.0)
+        matrix[0] *= 0.5
+        d = jnp.asarray(matrix, c.dtype) @ c
         d = d * 2 / jnp.maximum(self.upper - self.lower, 1e-300)
         return eqx.tree_at(lambda s: s.coefficients, self, d)
 
