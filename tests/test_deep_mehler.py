@@ -43,6 +43,22 @@ def test_series_matches_pair_quadrature(q, c):
     assert float(series.derivative(c)) == pytest.approx(float(slope), abs=1e-9)
 
 
+@pytest.mark.parametrize("q", [0.5, 3.0])
+@pytest.mark.parametrize("c", [0.5, 0.9, 0.99, 0.999])
+def test_series_matches_erf_arcsine_kernel(q, c):
+    # An exact, independent route: erf's arcsine kernel (Williams 1997) and its
+    # derivative kernel. The series never uses them (only erf's values at the
+    # nodes). Measured: f within 1e-11 everywhere; f' within 3e-11 except at q = 3,
+    # c = 0.99 (1.4e-9: the truncation error peaks between c = 0.9 and the exact
+    # c = 1). Tolerances 1e-11 (f) and 3e-9 (f').
+    series = mehler_series(dmft.Erf(), q, dmft.SinhTrapezoid(), 48)
+    arg = 2 * c * q / (1 + 2 * q)
+    value = 2 / math.pi * math.asin(arg)
+    slope = q * 4 / math.pi / math.sqrt((1 + 2 * q) ** 2 - (2 * c * q) ** 2)
+    assert float(series(c)) == pytest.approx(value, abs=1e-11)
+    assert float(series.derivative(c)) == pytest.approx(slope, abs=3e-9)
+
+
 def test_series_exact_at_one():
     # f(1) = E[phi^2] and f'(1) = q E[phi'^2] hold by construction of the tail,
     # to the rounding of the one-variable quadrature: so chi_1 is unchanged and
