@@ -9,7 +9,7 @@ import pytest
 
 import dmft
 from dmft import deep
-from dmft.deep._mehler import hermite_functions, mehler_series
+from dmft.deep import hermite_functions, mehler_series
 
 
 def _ens(sigma_w, sigma_b):

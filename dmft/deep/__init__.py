@@ -27,6 +27,11 @@ from ._manifold import (
     circle_length as circle_length,
     curve_length as curve_length,
 )
+from ._mehler import (
+    MehlerSeries as MehlerSeries,
+    hermite_functions as hermite_functions,
+    mehler_series as mehler_series,
+)
 from ._phase_diagram import PhaseDiagram as PhaseDiagram, phase_diagram as phase_diagram
 from ._results import RESULTS as RESULTS, status_name as status_name
 from ._solver import DeepSolver as DeepSolver

@@ -7,6 +7,7 @@ import jax.lax as lax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float
 
+from .._gaussian import DEFAULT_RULE
 from .._nonlinearity import AbstractNonlinearity
 from .._quadrature import AbstractGaussianRule
 
@@ -106,12 +107,27 @@ def hermite_functions(
 def mehler_series(
     phi: AbstractNonlinearity,
     q: Float[ArrayLike, ""],
-    rule: AbstractGaussianRule,
-    order: int,
+    rule: AbstractGaussianRule = DEFAULT_RULE,
+    order: int = 48,
 ) -> MehlerSeries:
-    """The `dmft.deep.MehlerSeries` of `phi` at length $q > 0$, with $K$ = `order`
-    terms and the moments $E[\\phi^{(n)2}]$, $n \\le 2$, by the same rule (so that
-    the tail is not swamped by the difference of two quadratures)."""
+    """The `dmft.deep.MehlerSeries` of `phi` at length $q > 0$: the pair expectation
+    $E[\\phi(u_1)\\phi(u_2)]$ of two inputs of length $q$ as a polynomial in their
+    correlation $c$, from one-variable integrals. The moments $E[\\phi^{(n)2}]$,
+    $n \\le 2$, that fix the tail use the same rule, so that the tail is not swamped
+    by the difference of two quadratures.
+
+    **Arguments:**
+
+    - `phi`: a smooth nonlinearity (the series uses its values and first two
+        derivatives at the nodes, never its closed forms).
+    - `q`: the length (variance) $q > 0$, a scalar (vmap for more).
+    - `rule`: the quadrature rule for $b_k$ at scale $\\sqrt{q}$. The default
+        `SinhTrapezoid(61)` resolves $h_k$ up to $k \\approx 50$.
+    - `order`: the last index $K$ summed exactly.
+
+    **Returns:** a `dmft.deep.MehlerSeries`; call it for $f(c)$, and its
+    `derivative` for $f'(c) = q E[\\phi'(u_1)\\phi'(u_2)]$.
+    """
     q = jnp.asarray(q, float)
     z, w = rule.nodes_and_weights(jnp.zeros_like(q), jnp.sqrt(q))
     x = jnp.sqrt(q) * z
