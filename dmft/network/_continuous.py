@@ -237,3 +237,16 @@ def random_state(
 ) -> Float[Array, "*batch n"]:
     """A standard-normal initial state $h_i(0) \\sim N(0, 1)$ of the network's dtype."""
     return jr.normal(key, (*batch, network.n), network.W.dtype)
+
+
+def initial_state(
+    h0: Float[ArrayLike, " n"] | None, key: PRNGKeyArray, network: RateNetwork
+) -> Float[Array, " n"]:
+    """`h0` in the network's dtype, checked to have shape `(n,)`; `random_state(key,
+    network)` if `h0` is None."""
+    if h0 is None:
+        return random_state(key, network)
+    h = jnp.asarray(h0, network.W.dtype)
+    if h.shape != (network.n,):
+        raise ValueError(f"`h0` must have shape ({network.n},); got {h.shape}.")
+    return h

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from ._continuous import ContinuousTime, random_state
+from ._continuous import ContinuousTime, initial_state
 from ._dynamics import AbstractDynamics, is_noisy, run_with_noise_if_any, whole_steps
 from ._network import RateNetwork
 from ._statistics import check_window
@@ -128,12 +128,7 @@ def lyapunov_spectrum(
     dynamics.check(is_noisy(network), interval=interval)
     dtype = network.W.dtype
     key_h0, key_q, key_run = jr.split(key, 3)
-    if h0 is None:
-        h = random_state(key_h0, network)
-    else:
-        h = jnp.asarray(h0, dtype)
-        if h.shape != (n,):
-            raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
+    h = initial_state(h0, key_h0, network)
     Q = jr.normal(key_q, (n, k), dtype)
 
     def run(keys):

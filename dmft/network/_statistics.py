@@ -16,7 +16,7 @@ from ._autocorrelation import (
     finalize,
     init_autocorrelation,
 )
-from ._continuous import ContinuousTime, random_state
+from ._continuous import ContinuousTime, initial_state
 from ._dynamics import AbstractDynamics, is_noisy, run_with_noise_if_any
 from ._network import RateNetwork
 
@@ -108,14 +108,8 @@ def stationary_statistics(
     burn = {"t_burn": t_burn} if t_burn > 0 else {}
     dynamics.check(is_noisy(network), dt=dt, **burn)
     chunk = -(-samples // -(-samples // sampling.chunk))  # equal chunks, least padding
-    dtype = network.W.dtype
     key_h0, key_burn, key_run = jr.split(key, 3)
-    if h0 is None:
-        h = random_state(key_h0, network)
-    else:
-        h = jnp.asarray(h0, dtype)
-        if h.shape != (n,):
-            raise ValueError(f"`h0` must have shape ({n},); got {h.shape}.")
+    h = initial_state(h0, key_h0, network)
 
     def run(keys):  # (burn-in key, window key), or Nones: noise-free
         return _measure(
