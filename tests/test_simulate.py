@@ -105,6 +105,15 @@ def _ou_tolerance(n, window):
     return 4 * 0.5 * math.sqrt(2 / (window * n))
 
 
+def _ou_statistics(n, window, dt, max_lag, dynamics, key):
+    # n independent OU processes dh = -h dt + dB (W = 0, noise 1) after a burn-in of 10.
+    net = dmft.RateNetwork(jnp.zeros((n, n)), noise=1.0)
+    sampling = dmft.Sampling(dt=dt, max_lag=max_lag)
+    return dmft.stationary_statistics(
+        net, key, 10.0, 10.0 + window, sampling=sampling, dynamics=dynamics
+    )
+
+
 @pytest.mark.parametrize("dt0", [0.05, pytest.param(0.1, marks=pytest.mark.slow)])
 def test_ou_stationary_variance_and_autocorrelation(dt0, getkey):
     # W = 0, b = 0, noise sigma: independent Ornstein-Uhlenbeck processes with
@@ -114,15 +123,7 @@ def test_ou_stationary_variance_and_autocorrelation(dt0, getkey):
     # dt = 0.25, so <= 0.3% (0.0015) here, below the tolerance of 4 standard errors
     # (0.008, above).
     n, window = 400, 300.0
-    net = dmft.RateNetwork(jnp.zeros((n, n)), noise=1.0)
-    stats = dmft.stationary_statistics(
-        net,
-        getkey(),
-        10.0,
-        10.0 + window,
-        sampling=dmft.Sampling(dt=0.5, max_lag=4.0),
-        dynamics=dmft.ContinuousTime(dt0=dt0),
-    )
+    stats = _ou_statistics(n, window, 0.5, 4.0, dmft.ContinuousTime(dt0=dt0), getkey())
     exact = 0.5 * np.exp(-np.asarray(stats.lags))
     np.testing.assert_allclose(
         stats.delta, exact, rtol=0, atol=_ou_tolerance(n, window)
@@ -137,15 +138,8 @@ def test_euler_maruyama_ou_variance(dt0, getkey):
     # (from v = (1 - dt)^2 v + dt): a second, step-dependent closed form that checks
     # the sqrt(dt) noise scaling. Tolerance: 4 standard errors as above.
     n, window = 400, 300.0
-    net = dmft.RateNetwork(jnp.zeros((n, n)), noise=1.0)
-    stats = dmft.stationary_statistics(
-        net,
-        getkey(),
-        10.0,
-        10.0 + window,
-        sampling=dmft.Sampling(dt=1.0, max_lag=3.0),
-        dynamics=dmft.ContinuousTime(solver=diffrax.Euler(), dt0=dt0),
-    )
+    dynamics = dmft.ContinuousTime(solver=diffrax.Euler(), dt0=dt0)
+    stats = _ou_statistics(n, window, 1.0, 3.0, dynamics, getkey())
     v = 1 / (2 - dt0)
     assert abs(float(stats.delta0) - v) < 4 * v * math.sqrt(2 / (window * n))
 
