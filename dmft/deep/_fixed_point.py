@@ -85,16 +85,22 @@ def _length_iteration(ensemble, solver, rule, init, steps_taken=0):
     """
     sb2 = jnp.square(ensemble.sigma_b)
 
-    def body(q):
+    def body(state):
+        q, last_step = state
         v, dv = length_map_and_slope(ensemble, q, rule)
         f, df = v - q, dv - 1
         newton = q - f / jnp.where(df < 0, df, -1.0)
         # Every q^l >= sigma_b^2: a Newton step below it is halved back.
         newton = jnp.where(newton < sb2, 0.5 * (q + sb2), newton)
         q_new = jnp.where(df < 0, newton, jnp.where(f > 0, jnp.maximum(v, 2 * q), v))
-        return q_new, flag(q_new, q, f, solver, solver.q_max)
+        out = flag(q_new, q, f, solver, solver.q_max, last_step)
+        return (q_new, jnp.abs(q_new - q)), out
 
-    return iterate(body, init, solver, steps_taken)
+    q0, flag0 = init
+    (q, _), out, steps = iterate(
+        body, ((q0, jnp.zeros_like(q0)), flag0), solver, steps_taken
+    )
+    return q, out, steps
 
 
 def uses_quadrature(phi) -> bool:
@@ -135,15 +141,18 @@ def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
     decreasing on $[0, 1)$, from $h(0) = f(0) \\ge 0$ to $h(1^-) = 1 - \\chi_1 < 0$.
     Newton on a concave decreasing function converges monotonically from the right.
     A point to the right follows from concavity too: the tangent at $c = 1$ bounds
-    $h$ from above, so $h < 0$ wherever $1 - c < 2(\\chi_1 - 1)/f''(1)$ (`curvature`);
-    we start at half that distance from 1. Should rounding put an iterate left of
-    $c^*$ ($h > 0$), the step is Newton on the convex $g$ instead, also monotone.
+    $h$ from above, so $h \\le 0$ wherever $1 - c \\le 2(\\chi_1 - 1)/f''(1)$
+    (`curvature`); we start at the tangent's root, $1 - c = 2(\\chi_1 - 1)/f''(1)$
+    (one Newton step fewer than at half that distance, for most of a phase diagram).
+    Should rounding put an iterate left of $c^*$ ($h > 0$), the step is Newton on the
+    convex $g$ instead, also monotone.
     Ordered points (not `chaotic`) have $c^* = 1$ and take no step.
     """
-    start = jnp.where(curvature > 0, 1 - (chi_1 - 1) / curvature, 0.0)
+    start = jnp.where(curvature > 0, 1 - 2 * (chi_1 - 1) / curvature, 0.0)
     start = jnp.clip(start, 0.0, 1 - jnp.finfo(chi_1.dtype).eps)
 
-    def body(c):
+    def body(state):
+        c, last_step = state
         g, dg = residual(c)
         # h / h' = g (1 - c) / (g' (1 - c) + g).
         one_minus_c = 1 - c
@@ -152,9 +161,12 @@ def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
         c_right = c - g * one_minus_c / jnp.where(right, dh, -1.0)
         c_left = c - g / jnp.where(dg < 0, dg, -1.0)
         c_new = jnp.clip(jnp.where(right, c_right, c_left), 0.0, 1.0)
-        return c_new, flag(c_new, c, g, solver)
+        out = flag(c_new, c, g, solver, last_step=last_step)
+        return (c_new, jnp.abs(c_new - c)), out
 
-    return iterate(body, (start, jnp.where(chaotic, RUNNING, CONVERGED)), solver)
+    init = ((start, jnp.zeros_like(start)), jnp.where(chaotic, RUNNING, CONVERGED))
+    (c, _), out, steps = iterate(body, init, solver)
+    return c, out, steps
 
 
 def _has_pair_kernel(phi):

@@ -17,13 +17,27 @@ _SHRINK = 4
 _MIN_BATCH = 64
 
 
-def flag(new, old, residual, solver, x_max=jnp.inf):
-    """The outcome after a step `old -> new` whose starting point had `residual`."""
+def flag(new, old, residual, solver, x_max=jnp.inf, last_step=None):
+    """The outcome after a step `old -> new` whose starting point had `residual`.
+
+    With `last_step`, the size of the step before (0 if none), a Newton iteration
+    also counts as converged when its next step is predicted to be within tolerance:
+    for a caller that ends with one more Newton step of its own (the implicit-gradient
+    step of `fixed_point_at`), the loop's last step would only repeat that one.
+    """
     # Converged when the step is within tolerance, or when the residual is at the
     # rounding floor: near the critical line the root is ill-conditioned and rounding
     # in the residual alone moves a Newton iterate by more than `rtol`.
     eps = jnp.finfo(jnp.result_type(new)).eps
-    small_step = jnp.abs(new - old) <= solver.atol + solver.rtol * jnp.abs(new)
+    step = jnp.abs(new - old)
+    tol = solver.atol + solver.rtol * jnp.abs(new)
+    small_step = step <= tol
+    if last_step is not None:
+        # Steps shrinking at the rate step / last_step predict a next step of
+        # step**2 / last_step: exact for linear convergence, an overestimate for
+        # quadratic (whose rate itself shrinks), so the prediction errs on the safe
+        # side. No last step (0) predicts nothing.
+        small_step = small_step | (step * step <= tol * last_step)
     at_floor = jnp.abs(residual) <= 4 * eps * jnp.maximum(jnp.abs(old), 1.0)
     out = jnp.where(small_step | at_floor, CONVERGED, RUNNING)
     out = jnp.where(new > x_max, UNBOUNDED, out)
