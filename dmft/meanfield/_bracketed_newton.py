@@ -28,6 +28,7 @@ class _State(eqx.Module):
     slope: Float[Array, ""]
     last_step: Float[Array, ""]
     num_steps: Int[Array, ""]
+    aux: Any
 
 
 Fn = Callable[
@@ -45,7 +46,12 @@ def bracketed_newton(
     rtol: float,
     atol: float,
     max_steps: int,
-) -> tuple[Float[Array, ""], Bool[Array, ""]]:
+    start: Float[Array, ""] | None = None,
+    aux: Any = None,
+) -> (
+    tuple[Float[Array, ""], Bool[Array, ""]]
+    | tuple[Float[Array, ""], Bool[Array, ""], Any]
+):
     """The boundary point $x^*$ in `[lower, upper]` of a predicate that holds left of
     it, found with Newton steps on a function that vanishes there.
 
@@ -55,17 +61,28 @@ def bracketed_newton(
         boundary (whatever `is_left` says there) and `upper` right of it.
     - `lower`, `upper`: the bracket.
     - `args`: passed to `fn`.
-    - `rtol`, `atol`: stop once the bracket or the last step is below
-        `atol + rtol |x|`.
+    - `rtol`, `atol`: stop once the bracket, the last step or the next Newton step is
+        below `atol + rtol |x|`.
     - `max_steps`: the most iterations.
+    - `start`: the first point, inside the bracket (a warm start); default `lower`.
+    - `aux`: if given, `fn` is `fn(x, args, aux) -> (value, slope, is_left, aux)` and
+        the `aux` of each call is passed to the next (e.g. the previous root of an
+        inner solve, as its warm start).
 
-    **Returns:** `(x, converged)`.
+    **Returns:** `(x, converged)`, or `(x, converged, aux)` if `aux` was given.
     """
+    carries = aux is not None
+    call = fn if carries else (lambda x, a, _: (*fn(x, a), None))
 
     def init():
-        value, slope, _ = fn(lower, args)
+        x = lower if start is None else start
+        value, slope, is_left, new_aux = call(x, args, aux)
+        if start is None:
+            bracket = (lower, upper)
+        else:
+            bracket = (jnp.where(is_left, x, lower), jnp.where(is_left, upper, x))
         return _State(
-            lower, upper, lower, value, slope, 2 * (upper - lower), jnp.array(0)
+            *bracket, x, value, slope, 2 * (upper - lower), jnp.array(0), new_aux
         )
 
     def tolerance(state):
@@ -73,7 +90,12 @@ def bracketed_newton(
 
     def converged(state):
         width = jnp.minimum(state.upper - state.lower, state.last_step)
-        return width <= tolerance(state)
+        # The next Newton step is below the tolerance (as in `rtsafe`): without this a
+        # root hit to rounding would leave the step above it and be bisected towards
+        # from the far end of the bracket. Not at the first point, which may be an end
+        # of the bracket where the function vanishes without being the boundary.
+        next_step = jnp.abs(state.value) <= tolerance(state) * jnp.abs(state.slope)
+        return (width <= tolerance(state)) | (next_step & (state.num_steps > 0))
 
     def cond(state):
         return ~converged(state) & (state.num_steps < max_steps)
@@ -87,7 +109,7 @@ def bracketed_newton(
             & (jnp.abs(newton - state.x) < 0.5 * state.last_step)
         )
         x = jnp.where(use_newton, newton, 0.5 * (state.lower + state.upper))
-        value, slope, is_left = fn(x, args)
+        value, slope, is_left, new_aux = call(x, args, state.aux)
         return _State(
             lower=jnp.where(is_left, x, state.lower),
             upper=jnp.where(is_left, state.upper, x),
@@ -96,9 +118,12 @@ def bracketed_newton(
             slope=slope,
             last_step=jnp.abs(x - state.x),
             num_steps=state.num_steps + 1,
+            aux=new_aux,
         )
 
     state = jax.lax.while_loop(cond, body, init())
+    if carries:
+        return state.x, converged(state), state.aux
     return state.x, converged(state)
 
 
@@ -114,12 +139,18 @@ def expand_upper(
     **Returns:** `(upper, found)`.
     """
 
+    # One evaluation of `is_left` per point, in the loop body only (it may be a whole
+    # inner solve: one trace of it compiles, one call per point runs).
     def cond(carry):
-        x, n = carry
-        return is_left(x, args) & (n < max_doublings)
+        _, left, n = carry
+        return left & (n <= max_doublings)
 
-    upper, n = jax.lax.while_loop(cond, lambda c: (2 * c[0], c[1] + 1), (start, 0))
-    return upper, ~is_left(upper, args)
+    def body(carry):
+        x, _, n = carry
+        return 2 * x, is_left(2 * x, args), n + 1
+
+    upper, left, _ = jax.lax.while_loop(cond, body, (0.5 * start, True, 0))
+    return upper, ~left
 
 
 def root_above_zero(
@@ -131,6 +162,7 @@ def root_above_zero(
     atol: float | Float[Array, ""],
     max_steps: int,
     max_doublings: int = 60,
+    aux: Any = None,
 ) -> tuple[Float[Array, ""], Bool[Array, ""], Bool[Array, ""]]:
     """The boundary $x^* > 0$ of `fn`'s predicate: `expand_upper` from `start` for a
     bracket `[0, upper]`, then `bracketed_newton` in it.
@@ -139,12 +171,14 @@ def root_above_zero(
     `max_doublings` the most doublings of it.
 
     **Returns:** `(x, found, converged)`: `found` is False if no upper end was found
-    (then `x` is meaningless), `converged` as in `bracketed_newton`.
+    (then `x` is meaningless), `converged` as in `bracketed_newton`; with `aux`, also the
+    last `aux`.
     """
-    upper, found = expand_upper(
-        lambda x, a: fn(x, a)[2], start, args, max_doublings=max_doublings
+    is_left = (
+        (lambda x, a: fn(x, a)[2]) if aux is None else (lambda x, a: fn(x, a, aux)[2])
     )
-    x, converged = bracketed_newton(
+    upper, found = expand_upper(is_left, start, args, max_doublings=max_doublings)
+    x, converged, *rest = bracketed_newton(
         fn,
         jnp.zeros_like(upper),
         upper,
@@ -152,5 +186,6 @@ def root_above_zero(
         rtol=rtol,
         atol=atol,
         max_steps=max_steps,
+        aux=aux,
     )
-    return x, found, converged
+    return (x, found, converged, *rest)
