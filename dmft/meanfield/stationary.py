@@ -259,7 +259,9 @@ def dynamic_variances(
     result = RESULTS.where(
         result == RESULTS.successful, RESULTS.promote(inner.result), result
     )
-    return delta0, inner.value, result
+    # Delta_inf is a variance: at sigma_b = 0, where it and its derivatives vanish, the
+    # polish rounds it to +-1e-30, and a negative one would make sqrt(Delta_inf) NaN.
+    return delta0, jnp.maximum(inner.value, 0.0), result
 
 
 def solve_stationary(
