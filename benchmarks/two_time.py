@@ -17,7 +17,7 @@ ratios; CPU seconds beside wall seconds (the CPU may be shared); and the largest
 difference of E[phi(h(t))^2] between dmft and NumPy at convergence, which differ only
 by their random numbers, beside the sampling error of that quantity.
 
-    python benchmarks/two_time.py --json [--converge-samples 10000] [--picard]
+    python benchmarks/two_time.py --json [--converge-samples 10000] [--picard] [--float32]
 """
 
 import argparse
@@ -76,11 +76,13 @@ class NumpyTwoTime:
         return max_iterations, False, c
 
 
-def _jax_solve(ts, n_samples, max_iterations, window=None):
+def _jax_solve(ts, n_samples, max_iterations, window=None, dtype="float64"):
     options = dmft.TwoTimeOptions(
         n_samples=n_samples,
         tol=TOL,
-        jitter=JITTER,
+        # float32 needs its larger default jitter (see TwoTimeOptions).
+        jitter=JITTER if dtype == "float64" else None,
+        dtype=dtype,
         max_iterations=max_iterations,
         response_samples=0,
         window=ts.size - 1 if window is None else window,
@@ -120,6 +122,11 @@ def main():
     parser.add_argument("--max-iterations", type=int, default=300)
     parser.add_argument("--window", type=int, default=dmft.TwoTimeOptions().window)
     parser.add_argument("--picard", action="store_true", help="also dmft plain Picard")
+    parser.add_argument(
+        "--float32",
+        action="store_true",
+        help="also dmft to convergence with float32 paths (TwoTimeOptions.dtype)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     ts = np.linspace(0.0, T1, args.times)
@@ -176,6 +183,31 @@ def main():
         to_convergence["jax_picard_s"] = picard_s
         to_convergence["jax_picard_iterations"] = int(picard_sol.iterations)
         to_convergence["ratio_picard"] = numpy_converge / picard_s
+
+    if args.float32:
+
+        def marching32():
+            return _jax_solve(
+                jnp.asarray(ts), m, args.max_iterations, args.window, "float32"
+            )
+
+        compile32, _ = _timed(marching32)
+        march32_s, sol32 = _timed(marching32, "jax_converge_float32")
+        diagonal32 = np.diagonal(np.asarray(sol32.C_phi))
+        to_convergence |= {
+            "jax_float32_s": march32_s,
+            "jax_float32_compile_s": compile32 - march32_s,
+            "jax_float32_iterations": int(sol32.iterations),
+            "jax_float32_converged": bool(sol32.converged),
+            "ratio_float32": numpy_converge / march32_s,
+            "cpu_ratio_float32": CPU["numpy_converge"] / CPU["jax_converge_float32"],
+            "max_diff_E_phi2_float32": float(
+                np.max(np.abs(diagonal32 - np.diag(numpy_c_phi)))
+            ),
+            "max_diff_E_phi2_float32_vs_float64": float(
+                np.max(np.abs(diagonal32 - diagonal))
+            ),
+        }
 
     result = {
         "problem": f"tanh g={G}, T={T1}, {args.times} times",

@@ -74,7 +74,7 @@ class _LinearTheory:
         return out + source
 
 
-def _solve_linear(theory, key, n_samples, t1=4.0, dt=0.1, response_samples=0):
+def _solve_linear(theory, key, n_samples, t1=4.0, dt=0.1, **options):
     ensemble = dmft.NetworkEnsemble(
         phi=dmft.Linear(),
         sigma_w=theory.sw,
@@ -91,7 +91,7 @@ def _solve_linear(theory, key, n_samples, t1=4.0, dt=0.1, response_samples=0):
         key=key,
         drive=lambda t: theory.amp * jnp.sin(t),
         options=dmft.TwoTimeOptions(
-            n_samples=n_samples, tol=1e-6, response_samples=response_samples
+            n_samples=n_samples, **(dict(tol=1e-6, response_samples=0) | options)
         ),
     )
 
@@ -150,6 +150,30 @@ def test_linear_full_gaussian_solution(getkey):
         exact = theory.C(ts[i], ts[j])
         tol = 5 * float(sol.C_stderr[i, j]) + DISCRETISATION
         assert abs(float(sol.C[i, j]) - exact) <= tol, (t, s, float(sol.C[i, j]), exact)
+
+
+def test_float32_paths(getkey):
+    # The same closed form with the paths and their products in float32: float32
+    # rounding (~1e-7 relative per product, ~1e-6 after the O(n) sums) is far below
+    # the sampling error (~1e-2 at M = 4000), so the tolerance is the float64 one.
+    theory = _LinearTheory(0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+    key = getkey()
+    # float32 products round C_phi at ~1e-7 relative, summed over M paths: tol 1e-5.
+    sol = _solve_linear(theory, key, n_samples=4000, t1=5.0, tol=1e-5, dtype="float32")
+    assert bool(sol.converged)
+    assert sol.C.dtype == jnp.float64  # the solution stays in the grid's precision
+    ts = np.asarray(sol.ts)
+    exact = theory.q0 * _riemann(ts[:, None], ts[None, :], theory.sw)
+    err = np.abs(np.asarray(sol.C) - exact)
+    assert np.all(err <= 5 * np.asarray(sol.C_stderr) + DISCRETISATION)
+    # Both precisions draw the same random numbers: with the same jitter (float32's
+    # default 1e-5) and this contracting (stable, linear) iteration, the float32
+    # solution is the float64 one up to rounding and the stopping tolerance: a step
+    # below tol = 1e-5 leaves up to ~tol / (1 - rate) to the fixed point, rate ~ 0.9
+    # per iteration: 1e-4 (measured 3e-5). Sharp: the jitter alone (1e-5 vs 1e-10)
+    # moves C by 3.6e-4, the sampling error is 2e-2.
+    ref = _solve_linear(theory, key, n_samples=4000, t1=5.0, jitter=1e-5)
+    np.testing.assert_allclose(sol.C, ref.C, rtol=0, atol=1e-4)
 
 
 def test_not_converged_says_so_and_sweeps_compile_once(getkey):
@@ -225,6 +249,9 @@ def test_marching_windows_reach_the_plain_picard_fixed_point(getkey):
         (dict(window=2.5), "window"),
         (dict(jitter=-1.0), "jitter"),
         (dict(n_samples=10, response_samples=11), "response_samples"),
+        (dict(dtype="float16"), "dtype"),
+        (dict(dtype="int32"), "dtype"),
+        (dict(dtype="double precision"), "dtype"),
     ],
 )
 def test_bad_options(kwargs, match):

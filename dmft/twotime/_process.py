@@ -46,7 +46,9 @@ def effective_paths(
         interp = diffrax.LinearInterpolation(ts, f)
         terms = diffrax.ODETerm(lambda t, h, args: -h + interp.evaluate(t))
         if noise is not None:
-            brownian = diffrax.UnsafeBrownianPath(shape=(), key=key)
+            brownian = diffrax.UnsafeBrownianPath(
+                shape=jax.ShapeDtypeStruct((), ts.dtype), key=key
+            )
             diffusion = diffrax.ControlTerm(lambda t, h, args: noise, brownian)
             terms = diffrax.MultiTerm(terms, diffusion)
         sol = diffrax.diffeqsolve(

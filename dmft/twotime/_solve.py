@@ -11,7 +11,7 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import NetworkEnsemble
-from ._causal_factor import causal_factor_rows
+from ._causal_factor import causal_factor_rows, inverse_rows
 from ._options import GaussianInitial, TwoTimeOptions
 from ._process import effective_paths
 from ._response import path_response
@@ -54,20 +54,26 @@ def _drive_on_grid(drive, ts: Array) -> Array:
     return values
 
 
-def _mean_and_covariance(x: Float[Array, "M n"], centre: bool):
-    """Sample mean and (centred or raw) second moment, with their standard errors."""
-    M = x.shape[0]
-    mean = jnp.mean(x, axis=0)
-    d = x - mean if centre else x
-    cov = d.T @ d / M
-    fourth = (d**2).T @ (d**2) / M
+def _mean_and_covariance(x: Float[Array, "n M"], centre: bool, dtype):
+    """Sample mean and (centred or raw) second moment over the $M$ paths (columns),
+    with their standard errors, computed in `x`'s dtype and returned in `dtype`."""
+    M = x.shape[1]
+    mean = jnp.mean(x, axis=1)
+    d = x - mean[:, None] if centre else x
+    cov = d @ d.T / M
+    fourth = d**2 @ (d**2).T / M
     cov_err = jnp.sqrt(jnp.maximum(fourth - cov**2, 0.0) / M)
-    mean_err = jnp.sqrt(jnp.maximum(jnp.mean((x - mean) ** 2, axis=0), 0.0) / M)
-    return mean, mean_err, cov, cov_err
+    mean_err = jnp.sqrt(
+        jnp.maximum(jnp.mean((x - mean[:, None]) ** 2, axis=1), 0.0) / M
+    )
+    return tuple(a.astype(dtype) for a in (mean, mean_err, cov, cov_err))
 
 
 # Columns per chunk of the products of an iteration.
 _CHUNK = 128
+
+# Default jitter by the dtype of the paths (see TwoTimeOptions).
+_JITTER = {"float64": 1e-10, "float32": 1e-5}
 
 # Status codes of the march over windows.
 _RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
@@ -99,21 +105,30 @@ def _frozen_continuation(c_phi, m_phi, first_new):
 @eqx.filter_jit
 def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     M, n = options.n_samples, ts.shape[0]
+    # Sample paths and their products in `options.dtype`; C_phi, m_phi, the factor
+    # and the iteration's bookkeeping in the grid's dtype.
+    dtype = jnp.dtype(options.dtype)
+    jitter = _JITTER[options.dtype] if options.jitter is None else options.jitter
     w = min(options.window, n - 1)
     starts = _window_starts(n, w)
     key_z, key_b, key_h0, key_bm = jr.split(key, 4)
-    # Common random numbers: drawn once, reused by every iteration (see TwoTimeOptions).
-    # Columns are processed in chunks, skipping those past the window (zero in the
-    # factor's rows, unknown in C_phi): on average half the O(M n w) work of an
+    # Common random numbers: drawn once, reused by every iteration (see TwoTimeOptions),
+    # in the grid's dtype so that both `options.dtype` use the same numbers.
+    # Paths are stored time-major, (time, path), so that a block of times is
+    # contiguous. Times are processed in chunks, skipping those past the window (zero
+    # in the factor's rows, unknown in C_phi): on average half the O(M n w) work of an
     # iteration. Zero padding to whole chunks adds nothing to the sums.
     chunk = min(_CHUNK, n)
     n_pad = -(-n // chunk) * chunk
-    z = jr.normal(key_z, (M, n), ts.dtype)
-    z_pad = jnp.pad(z, ((0, 0), (0, n_pad - n)))
+    z = jr.normal(key_z, (M, n), ts.dtype).T.astype(dtype)
+    z_pad = jnp.pad(z, ((0, n_pad - n), (0, 0)))
     b = ensemble.mean_b + ensemble.sigma_b * jr.normal(key_b, (M,), ts.dtype)
+    b = b.astype(dtype)
     h0 = initial.mean + jnp.sqrt(initial.variance) * jr.normal(key_h0, (M,), ts.dtype)
+    h0 = h0.astype(dtype)
+    K = options.response_samples
     bm_keys = jr.split(key_bm, M)
-    noise = ensemble.noise if with_noise else None
+    noise = ensemble.noise.astype(dtype) if with_noise else None
     phi = ensemble.phi
     sw2 = ensemble.sigma_w**2
     index = jnp.arange(n)
@@ -121,55 +136,59 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     def chunks_before(end):
         return (end + chunk - 1) // chunk
 
-    def prefix_product(x, rows, end):
-        """`x @ rows.T` for `rows` that vanish from column `end` on."""
+    def prefix_product(rows, x, end):
+        """`rows @ x` for `rows` that vanish from column `end` on."""
         rows = jnp.pad(rows, ((0, 0), (0, n_pad - n)))
 
         def add(k, total):
-            x_k = lax.dynamic_slice_in_dim(x, k * chunk, chunk, axis=1)
             rows_k = lax.dynamic_slice_in_dim(rows, k * chunk, chunk, axis=1)
-            return total + x_k @ rows_k.T
+            x_k = lax.dynamic_slice_in_dim(x, k * chunk, chunk, axis=0)
+            return total + rows_k @ x_k
 
-        zeros = jnp.zeros((x.shape[0], rows.shape[0]), ts.dtype)
+        zeros = jnp.zeros((rows.shape[0], x.shape[1]), dtype)
         return lax.fori_loop(0, chunks_before(end), add, zeros)
 
     def prefix_gram(p_rows, p, end):
-        """`p_rows.T @ p` in the columns before `end` (at least), zero after."""
+        """`p_rows @ p.T` in the columns before `end` (at least), zero after."""
 
         def put(k, out):
-            p_k = lax.dynamic_slice_in_dim(p, k * chunk, chunk, axis=1)
-            return lax.dynamic_update_slice_in_dim(out, p_rows.T @ p_k, k * chunk, 1)
+            p_k = lax.dynamic_slice_in_dim(p, k * chunk, chunk, axis=0)
+            return lax.dynamic_update_slice_in_dim(out, p_rows @ p_k.T, k * chunk, 1)
 
-        zeros = jnp.zeros((p_rows.shape[1], n_pad), ts.dtype)
+        zeros = jnp.zeros((p_rows.shape[0], n_pad), dtype)
         return lax.fori_loop(0, chunks_before(end), put, zeros)[:, :n]
 
     def iterate(a, state):
         """One Picard step on the window of rows [a, a + w): factor rows, sample
         eta, integrate the paths over the window, re-estimate C_phi and m_phi."""
-        c_phi, m_phi, factor, forcing, h, p = state
+        c_phi, m_phi, factor, inverse, forcing, h, p = state
         known = a + w  # C_phi is meaningful on [0, known)^2
-        factor_rows = causal_factor_rows(sw2 * c_phi, factor, a, w, options.jitter)
+        factor_rows = causal_factor_rows(sw2 * c_phi, inverse, a, w, jitter)
         factor = lax.dynamic_update_slice(factor, factor_rows, (a, 0))
         # The window's paths start at the last grid point before it.
         s = a - 1
         eta = prefix_product(
-            z_pad, lax.dynamic_slice(factor, (s, 0), (w + 1, n)), known
+            lax.dynamic_slice(factor, (s, 0), (w + 1, n)).astype(dtype), z_pad, known
         )
-        mean_part = ensemble.mean_w * m_phi + drive
-        f = eta + b[:, None] + lax.dynamic_slice(mean_part, (s,), (w + 1,))[None]
-        forcing = lax.dynamic_update_slice(forcing, f, (0, s))
-        y0 = lax.dynamic_slice(h, (0, s), (M, 1))[:, 0]
+        mean_part = lax.dynamic_slice(ensemble.mean_w * m_phi + drive, (s,), (w + 1,))
+        f = eta + b[None, :] + mean_part.astype(dtype)[:, None]
+        forcing = lax.dynamic_update_slice(forcing, f[:, :K], (s, 0))
+        y0 = lax.dynamic_index_in_dim(h, s, keepdims=False)
         path = effective_paths(
-            lax.dynamic_slice(ts, (s,), (w + 1,)), f, y0, noise, bm_keys
-        )
-        h = lax.dynamic_update_slice(h, path[:, 1:], (0, s + 1))
-        p = lax.dynamic_update_slice(p, phi(path[:, 1:]), (0, s + 1))
-        p_rows = lax.dynamic_slice(p, (0, a), (M, w))
-        rows = prefix_gram(p_rows, p, known) / M
+            lax.dynamic_slice(ts, (s,), (w + 1,)).astype(dtype),
+            f.T,
+            y0,
+            noise,
+            bm_keys,
+        ).T
+        h = lax.dynamic_update_slice(h, path[1:], (s + 1, 0))
+        p = lax.dynamic_update_slice(p, phi(path[1:]), (s + 1, 0))
+        p_rows = lax.dynamic_slice(p, (a, 0), (w, M))
+        rows = (prefix_gram(p_rows, p, known) / M).astype(ts.dtype)
         old_rows = lax.dynamic_slice(c_phi, (a, 0), (w, n))
         valid = index < known
         rows = jnp.where(valid[None, :], rows, old_rows)
-        m_rows = jnp.mean(p_rows, axis=0)
+        m_rows = jnp.mean(p_rows, axis=1).astype(ts.dtype)
         old_m = lax.dynamic_slice(m_phi, (a,), (w,))
         change = jnp.maximum(
             jnp.max(jnp.abs(rows - old_rows)), jnp.max(jnp.abs(m_rows - old_m))
@@ -180,7 +199,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         m_phi = lax.dynamic_update_slice(
             m_phi, old_m + options.damping * (m_rows - old_m), (a,)
         )
-        return (c_phi, m_phi, factor, forcing, h, p), change
+        return (c_phi, m_phi, factor, inverse, forcing, h, p), change
 
     def march(carry, j):
         state, status, iterations = carry
@@ -209,9 +228,13 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         # Refactor the window's rows from its final C_phi: the next windows' Schur
         # complements are positive only if the rows above match that C_phi exactly
         # (it is a Gram matrix of the final paths), not the previous iterate.
-        c_phi, m_phi, factor, *rest = state
-        rows = causal_factor_rows(sw2 * c_phi, factor, a, w, options.jitter)
-        state = (c_phi, m_phi, lax.dynamic_update_slice(factor, rows, (a, 0)), *rest)
+        c_phi, m_phi, factor, inverse, *rest = state
+        rows = causal_factor_rows(sw2 * c_phi, inverse, a, w, jitter)
+        factor = lax.dynamic_update_slice(factor, rows, (a, 0))
+        inverse = lax.dynamic_update_slice(
+            inverse, inverse_rows(rows, inverse, a), (a, 0)
+        )
+        state = (c_phi, m_phi, factor, inverse, *rest)
         status = jnp.where(
             status != _RUNNING,
             status,
@@ -224,31 +247,34 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         return (state, status, iterations + i), history
 
     p0 = phi(h0)
-    c0 = jnp.zeros((n, n), ts.dtype).at[0, 0].set(jnp.mean(p0**2))
-    m0 = jnp.zeros((n,), ts.dtype).at[0].set(jnp.mean(p0))
-    h = jnp.zeros((M, n), ts.dtype).at[:, 0].set(h0)
-    p = jnp.zeros((M, n_pad), ts.dtype).at[:, 0].set(p0)
-    identity = jnp.eye(n, dtype=ts.dtype)
-    factor = lax.dynamic_update_slice(
-        identity,
-        causal_factor_rows(sw2 * c0, identity, jnp.asarray(0), 1, options.jitter),
-        (0, 0),
-    )
-    state = (c0, m0, factor, jnp.zeros((M, n), ts.dtype), h, p)
+    c0 = jnp.zeros((n, n), ts.dtype).at[0, 0].set(jnp.mean(p0**2).astype(ts.dtype))
+    m0 = jnp.zeros((n,), ts.dtype).at[0].set(jnp.mean(p0).astype(ts.dtype))
+    h = jnp.zeros((n, M), dtype).at[0].set(h0)
+    p = jnp.zeros((n_pad, M), dtype).at[0].set(p0)
+    zeros = jnp.zeros((n, n), ts.dtype)
+    start = jnp.asarray(0)
+    row0 = causal_factor_rows(sw2 * c0, zeros, start, 1, jitter)
+    factor = zeros.at[:1].set(row0)
+    inverse = zeros.at[:1].set(inverse_rows(row0, zeros, start))
+    state = (c0, m0, factor, inverse, jnp.zeros((n, K), dtype), h, p)
     # A window that fails leaves the later ones unrun.
     (state, status, iterations), history = lax.scan(
         march,
         (state, jnp.asarray(_RUNNING), jnp.asarray(0)),
         jnp.arange(starts.shape[0]),
     )
-    _, _, _, forcing, h, p = state
-    m, m_err, C, C_err = _mean_and_covariance(h, centre=True)
-    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(p[:, :n], centre=False)
+    *_, forcing, h, p = state
+    m, m_err, C, C_err = _mean_and_covariance(h, centre=True, dtype=ts.dtype)
+    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(
+        p[:n], centre=False, dtype=ts.dtype
+    )
 
-    K = options.response_samples
     if K > 0:
-        response, response_phi, response_phi_err = path_response(
-            ts, forcing[:K], h0[:K], noise, bm_keys[:K], phi
+        responses = path_response(
+            ts.astype(dtype), forcing.T, h0[:K], noise, bm_keys[:K], phi
+        )
+        response, response_phi, response_phi_err = (
+            r.astype(ts.dtype) for r in responses
         )
     else:
         response = response_phi = response_phi_err = jnp.zeros((n, n), ts.dtype)
