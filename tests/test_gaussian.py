@@ -131,6 +131,20 @@ def test_erf_closed_kernel_vs_quadrature(orders):
     np.testing.assert_allclose(closed, quad, rtol=1e-11)
 
 
+def test_erf_kernel_to_rounding_near_full_correlation():
+    # The kernel is evaluated as arctan(2 q12 / sqrt(det)); against Williams' arcsine
+    # form in 30-digit arithmetic, including |c| -> 1 where arcsin is ill-conditioned.
+    # Rounding: det = (1 + 2q)^2 - 4 c^2 q^2 loses up to log10(q) digits to
+    # cancellation (q = 50: ~50 eps), halved by the square root: 1e-13 relative.
+    for q in (1e-4, 1.0, 50.0):
+        for c in (-1.0, -1 + 1e-12, 0.3, 1 - 1e-9, 1 - 1e-15, 1.0):
+            got = float(dmft.Erf().gaussian_kernel((0, 0), q, q, c * q))
+            with mp.workdps(30):
+                x = 2 * mp.mpf(c) * q / (1 + 2 * mp.mpf(q))
+                ref = float(2 / mp.pi * mp.asin(x))
+            assert got == pytest.approx(ref, rel=1e-13)
+
+
 @pytest.mark.parametrize("orders", [(0, 0), (1, 1), (0, 1), (1, 0), (-1, -1)])
 def test_relu_arccos_kernel_vs_scipy(orders):
     relu = {

@@ -105,9 +105,8 @@ def _length_iteration(ensemble, solver, rule, init, steps_taken=0):
 
 def uses_quadrature(phi) -> bool:
     """Whether the length map of `phi` needs the quadrature rule (no closed form)."""
-    zero, one = jnp.zeros(()), jnp.ones(())
-    closed_pair = phi.gaussian_kernel((0, 0), one, one, one) is not None
-    return not (closed_pair or phi.gaussian_product_mean((0, 0), zero, one) is not None)
+    closed_mean = phi.gaussian_product_mean((0, 0), jnp.zeros(()), jnp.ones(()))
+    return not (has_pair_kernel(phi) or closed_mean is not None)
 
 
 def _frozen_ensemble(ensemble):
@@ -169,7 +168,8 @@ def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
     return c, out, steps
 
 
-def _has_pair_kernel(phi):
+def has_pair_kernel(phi) -> bool:
+    """Whether `phi` has a closed-form pair kernel $E[\\phi(u_1)\\phi(u_2)]$."""
     one = jnp.ones(())
     return phi.gaussian_kernel((0, 0), one, one, one) is not None
 
@@ -261,10 +261,10 @@ def fixed_point_at(
     chaotic = chi_1 > 1
     q_frozen, v_frozen = lax.stop_gradient((q_obs, v_star))
     one = jnp.ones_like(q_frozen)
-    if _has_pair_kernel(phi) or solver.series_order is None:
+    if has_pair_kernel(phi) or solver.series_order is None:
         route = _PairRoute(frozen, q_frozen, v_frozen, solver.rule)
         exact = _PairRoute(ensemble, q_obs, v_star, solver.rule)
-        if _has_pair_kernel(phi):
+        if has_pair_kernel(phi):
             # g''(1) by forward mode through the closed kernel (infinite for ReLU's
             # arc-cosine kernel: the start is then 1 - eps, and ReLU never needs it).
             curvature = jax.jvp(lambda c: route.value_and_slope(c)[1], (one,), (one,))[

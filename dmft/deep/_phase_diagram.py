@@ -12,6 +12,7 @@ from ._fixed_point import (
     DeepFixedPoint,
     coarse_length,
     fixed_point_at,
+    has_pair_kernel,
     uses_quadrature,
 )
 from ._frozen_rule import freeze
@@ -48,6 +49,8 @@ def _sweep(phi, sigma_w, sigma_b, solver, throw, batch_size):
 
     grid_w, grid_b = jnp.meshgrid(sigma_w, sigma_b, indexing="ij")
     points = (grid_w.reshape(-1), grid_b.reshape(-1))
+    if batch_size is None:
+        batch_size = grid_w.size if has_pair_kernel(phi) else 256
     # A vmapped while loop runs until its slowest point converges: chunks of
     # `batch_size` points keep that waste, and the working set, small.
     first = lax.map(
@@ -133,11 +136,7 @@ def phase_diagram(
         raise ValueError(
             f"`phi` must be a dmft nonlinearity; got {type(phi).__name__}."
         )
-    if batch_size is None:
-        one = jnp.ones(())
-        closed = phi.gaussian_kernel((0, 0), one, one, one) is not None
-        batch_size = jnp.size(sigma_w) * jnp.size(sigma_b) if closed else 256
-    if not (isinstance(batch_size, int) and batch_size >= 1):
+    if batch_size is not None and not (isinstance(batch_size, int) and batch_size >= 1):
         raise ValueError(f"`batch_size` must be an integer >= 1; got {batch_size!r}.")
     sigma_w = jnp.asarray(sigma_w, float)
     sigma_b = jnp.asarray(sigma_b, float)
