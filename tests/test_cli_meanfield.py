@@ -49,6 +49,45 @@ def test_bad_input_one_line(args, match):
 
 
 @pytest.mark.slow
+def test_failed_solve_one_line():
+    # ReLU at g^2 / 2 > 1: the length map has no finite fixed point. The command solves
+    # with throw=False and raises the status's message itself.
+    out = _main("solve", "--g", "2", "--phi", "relu", "--json")
+    assert out.returncode != 0
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dmft: error:"), out.stderr
+    assert "no finite fixed point" in lines[0]
+
+
+def test_solve_programs_fit_the_compilation_cache():
+    # JAX's persistent cache skips programs with host callbacks (eqx.error_if with
+    # throw=True, diffrax's checks of SaveAt(ts=...)): `dmft solve` would recompile
+    # its ~13 s program on every call.
+    import jax
+    import jax.numpy as jnp
+
+    import dmft
+    from dmft.meanfield.autocorrelation import _autocorrelation
+    from dmft.meanfield.stationary import _solve_stationary
+
+    ens = dmft.NetworkEnsemble(sigma_w=2.0, sigma_b=0.3, noise=0.5)
+    options = dmft.meanfield.StationaryOptions()
+    solve = _solve_stationary.lower(ens, options, dmft.LyapunovGrid(), False)
+    # Lowering needs only the solution's shapes: zeros of them.
+    shapes = jax.eval_shape(lambda e: _solve_stationary(e, options, None, False), ens)
+    solution = jax.tree.map(lambda s: jnp.zeros(s.shape, s.dtype), shapes)
+    autocorrelation = _autocorrelation.lower(
+        ens,
+        solution,
+        jnp.linspace(0.0, 5.0, 3),
+        dmft.meanfield.AutocorrelationOptions(),
+        False,
+    )
+    for lowered in (solve, autocorrelation):
+        assert "callback" not in lowered.as_text()
+
+
+@pytest.mark.slow
 def test_solve_contract():
     out = runner.invoke(
         app,

@@ -85,6 +85,15 @@ def use_compilation_cache() -> None:
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
 
 
+def check_result(result, results) -> None:
+    """Raise `RuntimeError` with the message of `result`, an item of the enumeration
+    `results`, unless it is `successful`. Commands solve with `throw=False` and check
+    here: `throw=True` compiles `eqx.error_if`'s host callback into the program, and
+    JAX's persistent compilation cache does not store programs with host callbacks."""
+    if result != results.successful:
+        raise RuntimeError(results[result])
+
+
 def to_builtin(value: Any) -> Any:
     """Convert arrays and NumPy scalars to JSON-ready Python values (NaN/inf -> None)."""
     if isinstance(value, dict):

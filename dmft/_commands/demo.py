@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, app, emit, use_float64
+from ._app import JsonOption, app, check_result, emit, use_float64
+from .solve import autocorrelation
 
 
 G, N, T_BURN, T1, MAX_LAG = 2.0, 1000, 100.0, 500.0, 15.0
@@ -29,15 +30,16 @@ def demo(
     import numpy as np
 
     import dmft
-    from dmft.meanfield import solve_stationary, stationary_autocorrelation
+    from dmft.meanfield import RESULTS, solve_stationary
 
     from ..plotting import COLORS, new_figure, save_figure
 
     start = time.perf_counter()
     ensemble = dmft.NetworkEnsemble(dmft.Tanh(), G)
-    theory = solve_stationary(ensemble)
+    theory = solve_stationary(ensemble, throw=False)
+    check_result(theory.result, RESULTS)
     taus = jnp.linspace(0.0, MAX_LAG, 151)
-    delta_theory = stationary_autocorrelation(ensemble, theory, taus)
+    delta_theory = autocorrelation(ensemble, theory, taus)
 
     key_net, key_run = jr.split(jr.key(seed))
     network = dmft.RateNetwork.sample(ensemble, key_net, N, dtype=jnp.float32)

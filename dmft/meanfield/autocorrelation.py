@@ -166,7 +166,9 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
     switch = jnp.clip(1 / jnp.maximum(rate, 1e-300), 0.5, 1e4)
     controller = dfx.PIDController(rtol=options.rtol, atol=options.atol)
     correlation = ChebyshevKernel(ensemble, delta0, delta_inf)
-    early = jnp.append(jnp.minimum(taus, switch), switch)
+    # Dense output evaluated at all lags at once rather than `SaveAt(ts=...)`: the
+    # same interpolating polynomials, but no run-time checks of the save times, whose
+    # host callbacks keep a program out of JAX's persistent compilation cache.
     first = dfx.diffeqsolve(
         dfx.ODETerm(_second_order),
         options.solver,
@@ -175,7 +177,7 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
         None,
         (delta0, -0.5 * noise2 + jnp.zeros_like(delta0)),
         args=(ensemble, correlation),
-        saveat=dfx.SaveAt(ts=early),
+        saveat=dfx.SaveAt(t1=True, dense=True),
         stepsize_controller=controller,
         max_steps=options.max_steps,
         throw=False,
@@ -185,21 +187,22 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
     # the step-size controller takes long steps through any tail and u keeps its
     # relative accuracy down to underflow, where Delta is Delta_inf to the last bit.
     u_switch = first.ys[0][-1] - delta_inf
-    late = jnp.maximum(taus, switch)
     second = dfx.diffeqsolve(
         dfx.ODETerm(_log_distance_rate),
         options.solver,
         switch,
-        jnp.maximum(late[-1], switch),
+        jnp.maximum(taus[-1], switch),
         None,
         jnp.log(jnp.maximum(u_switch, jnp.finfo(u_switch.dtype).tiny)),
         args=(ensemble, correlation, _hill_top_series(ensemble, delta0, delta_inf)),
-        saveat=dfx.SaveAt(ts=late),
+        saveat=dfx.SaveAt(dense=True),
         stepsize_controller=controller,
         max_steps=options.max_steps,
         throw=False,
     )
-    values = jnp.where(taus <= switch, first.ys[0][:-1], delta_inf + jnp.exp(second.ys))
+    early = jax.vmap(first.evaluate)(jnp.minimum(taus, switch))[0]
+    late = jax.vmap(second.evaluate)(jnp.maximum(taus, switch))
+    values = jnp.where(taus <= switch, early, delta_inf + jnp.exp(late))
     # The chaotic orbit falls monotonically from Delta0 to Delta_inf: a value outside
     # that range (or a NaN) is a failed integration, never an answer.
     slack = 1e-8 * (jnp.abs(delta0) + 1)
