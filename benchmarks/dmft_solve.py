@@ -142,7 +142,7 @@ def main():
         ),
         "max_rel_diff": rel,
         "load_average": os.getloadavg(),
-        "note": "2 shared CPU cores; timings contaminated by other jobs",
+        "note": "compare timings only at a similar load_average",
     }
     if args.json:
         print(json.dumps(result))
