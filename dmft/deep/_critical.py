@@ -50,7 +50,7 @@ def _critical_one(phi, sigma_b, solver):
 
     frozen = lax.stop_gradient(sigma_b)
 
-    def body(q):
+    def body(q, _):  # stops on its own step size: `flag` without the last step
         value, slope = jax.jvp(lambda x: h(x, frozen), (q,), (jnp.ones_like(q),))
         newton = q - value / jnp.where(slope > 0, slope, 1.0)
         newton = jnp.where(newton > 0, newton, 0.5 * q)

@@ -85,22 +85,16 @@ def _length_iteration(ensemble, solver, rule, init, steps_taken=0):
     """
     sb2 = jnp.square(ensemble.sigma_b)
 
-    def body(state):
-        q, last_step = state
+    def body(q, last_step):
         v, dv = length_map_and_slope(ensemble, q, rule)
         f, df = v - q, dv - 1
         newton = q - f / jnp.where(df < 0, df, -1.0)
         # Every q^l >= sigma_b^2: a Newton step below it is halved back.
         newton = jnp.where(newton < sb2, 0.5 * (q + sb2), newton)
         q_new = jnp.where(df < 0, newton, jnp.where(f > 0, jnp.maximum(v, 2 * q), v))
-        out = flag(q_new, q, f, solver, solver.q_max, last_step)
-        return (q_new, jnp.abs(q_new - q)), out
+        return q_new, flag(q_new, q, f, solver, solver.q_max, last_step)
 
-    q0, flag0 = init
-    (q, _), out, steps = iterate(
-        body, ((q0, jnp.zeros_like(q0)), flag0), solver, steps_taken
-    )
-    return q, out, steps
+    return iterate(body, init, solver, steps_taken)
 
 
 def uses_quadrature(phi) -> bool:
@@ -150,8 +144,7 @@ def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
     start = jnp.where(curvature > 0, 1 - 2 * (chi_1 - 1) / curvature, 0.0)
     start = jnp.clip(start, 0.0, 1 - jnp.finfo(chi_1.dtype).eps)
 
-    def body(state):
-        c, last_step = state
+    def body(c, last_step):
         g, dg = residual(c)
         # h / h' = g (1 - c) / (g' (1 - c) + g).
         one_minus_c = 1 - c
@@ -160,12 +153,9 @@ def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
         c_right = c - g * one_minus_c / jnp.where(right, dh, -1.0)
         c_left = c - g / jnp.where(dg < 0, dg, -1.0)
         c_new = jnp.clip(jnp.where(right, c_right, c_left), 0.0, 1.0)
-        out = flag(c_new, c, g, solver, last_step=last_step)
-        return (c_new, jnp.abs(c_new - c)), out
+        return c_new, flag(c_new, c, g, solver, last_step=last_step)
 
-    init = ((start, jnp.zeros_like(start)), jnp.where(chaotic, RUNNING, CONVERGED))
-    (c, _), out, steps = iterate(body, init, solver)
-    return c, out, steps
+    return iterate(body, (start, jnp.where(chaotic, RUNNING, CONVERGED)), solver)
 
 
 def has_pair_kernel(phi) -> bool:

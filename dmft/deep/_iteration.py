@@ -50,8 +50,9 @@ def _running(state, max_steps):
 
 
 def _advance(body, state):
-    x, _, steps = state
-    return (*body(x), steps + 1)
+    (x, last_step), _, steps = state
+    x_new, out = body(x, last_step)
+    return (x_new, jnp.abs(x_new - x)), out, steps + 1
 
 
 def _batched_loop(arrays, static, batched, state, size, max_steps):
@@ -103,17 +104,21 @@ def _batched_loop(arrays, static, batched, state, size, max_steps):
 
 
 def iterate(body, init, solver, steps_taken=0):
-    """Run `body(x) -> (x_new, flag)` from `init = (x0, flag0)` until the flag leaves
-    `RUNNING` or until `solver.max_steps` steps, counting `steps_taken` already spent
-    (a second stage shares the budget). Returns `(x, flag, steps)`.
+    """Run `body(x, last_step) -> (x_new, flag)` from `init = (x0, flag0)` until the
+    flag leaves `RUNNING` or until `solver.max_steps` steps, counting `steps_taken`
+    already spent (a second stage shares the budget). `last_step` is $|x - x_{prev}|$,
+    0 before the first step (for `flag`'s prediction of the next step). Returns
+    `(x, flag, steps)`.
 
     Vmapped (over a grid of points), the loop keeps solving only the points still
     running, in smaller batches (see `_batched_loop`); results are those of the
     points' own loops."""
     x0, flag0 = init
-    state = (x0, jnp.asarray(flag0), jnp.asarray(steps_taken))
+    no_step = jnp.zeros_like(x0)
+    state = ((x0, no_step), jnp.asarray(flag0), jnp.asarray(steps_taken))
     # The batching rule needs the batched values `body` closes over as arguments.
-    arrays, static = eqx.partition(eqx.filter_closure_convert(body, x0), eqx.is_array)
+    closed = eqx.filter_closure_convert(body, x0, no_step)
+    arrays, static = eqx.partition(closed, eqx.is_array)
     max_steps = solver.max_steps
 
     @jax.custom_batching.custom_vmap
@@ -134,4 +139,5 @@ def iterate(body, init, solver, steps_taken=0):
         out = _batched_loop(arrays, static, body_batched, state, size, max_steps)
         return out, jax.tree.map(lambda _: True, out)
 
-    return loop(arrays, state)
+    (x, _), out, steps = loop(arrays, state)
+    return x, out, steps
