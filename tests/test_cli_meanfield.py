@@ -87,6 +87,32 @@ def test_solve_programs_fit_the_compilation_cache():
         assert "callback" not in lowered.as_text()
 
 
+def test_transition_programs_fit_the_compilation_cache():
+    # As above, for `dmft transition`: the chi_1 = 1 line differentiated through the
+    # root find compiled lineax's error check (a callback) into `_static_onset`.
+    import jax.numpy as jnp
+
+    import dmft
+    from dmft.deep._critical import _critical
+    from dmft.meanfield.transition import _noisy_onset, _static_onset
+
+    ens = dmft.NetworkEnsemble(sigma_b=0.3, noise=0.5)
+    lowered = (
+        _static_onset.lower(ens),
+        _noisy_onset.lower(
+            ens,
+            jnp.array(1.4),
+            dmft.meanfield.StationaryOptions(),
+            dmft.LyapunovGrid(),
+            None,
+            1e-8,
+        ),
+        _critical.lower(ens.phi, jnp.array(0.3), dmft.deep.DeepSolver(), False),
+    )
+    for program in lowered:
+        assert "callback" not in program.as_text()
+
+
 @pytest.mark.slow
 def test_solve_contract():
     out = runner.invoke(

@@ -7,6 +7,7 @@ from ._app import (
     PhiOption,
     SigmaBOption,
     app,
+    check_result,
     emit,
     parse_phi,
     use_float64,
@@ -29,8 +30,12 @@ def transition(
 
     check_discrete_step(discrete_step)
     ensemble = dmft.NetworkEnsemble(parse_phi(phi), sigma_b=sigma_b, noise=noise)
-    deep = dmft.deep.critical_sigma_w(ensemble.phi, ensemble.sigma_b)
+    deep = dmft.deep.critical_sigma_w(ensemble.phi, ensemble.sigma_b, throw=False)
+    check_result(deep.status, dmft.deep.RESULTS)
     grid = dmft.LyapunovGrid(n=512) if discrete_step is not None else None
     kwargs = {} if grid is None else {"grid": grid}
-    onset = dmft.chaos_transition(ensemble, discrete_step=discrete_step, **kwargs)
+    onset = dmft.chaos_transition(
+        ensemble, discrete_step=discrete_step, throw=False, **kwargs
+    )
+    check_result(onset.result, dmft.meanfield.RESULTS)
     emit({"sigma_w_c_deep": deep.sigma_w, "g_c_dmft": onset.g_c}, as_json)

@@ -189,3 +189,75 @@ def root_above_zero(
         aux=aux,
     )
     return (x, found, converged, *rest)
+
+
+class _BisectionState(eqx.Module):
+    lower: Float[Array, ""]
+    upper: Float[Array, ""]
+    x: Float[Array, ""]
+    value: Float[Array, ""]
+    num_doublings: Int[Array, ""]
+    num_bisections: Int[Array, ""]
+
+
+def bisect_above_zero(
+    fn: Callable[[Float[Array, ""], Any], Float[Array, ""]],
+    start: Float[Array, ""],
+    args: Any,
+    *,
+    atol: float | Float[Array, ""],
+    max_steps: int,
+    max_doublings: int = 60,
+) -> tuple[Float[Array, ""], Float[Array, ""], Bool[Array, ""], Bool[Array, ""]]:
+    """The boundary $x^* > 0$ beyond which `fn(x, args)` is positive (or NaN), for an
+    `fn` without a derivative: `start` is doubled until `fn` is positive there, then the
+    bracket is bisected to width `atol`.
+
+    Both phases share one loop whose body calls `fn` once, so `fn` is traced once: it
+    may be a whole inner solve, whose every trace would add its compile time (as
+    `expand_upper` followed by `bracketed_newton` would, three times over).
+
+    **Returns:** `(x, value, found, converged)`: the last point evaluated (within `atol`
+    of $x^*$ when `converged`), `fn` there, whether an upper end was found within
+    `max_doublings` doublings, and whether the bracket shrank to `atol` within
+    `max_steps` bisections.
+    """
+
+    def expanding(state):
+        return ~jnp.isfinite(state.upper)
+
+    def cond(state):
+        doubling = expanding(state) & (state.num_doublings <= max_doublings)
+        bisecting = (
+            ~expanding(state)
+            & (state.upper - state.lower > atol)
+            & (state.num_bisections < max_steps)
+        )
+        return doubling | bisecting
+
+    def body(state):
+        doubling = expanding(state)
+        x = jnp.where(doubling, 2 * state.x, 0.5 * (state.lower + state.upper))
+        value = fn(x, args)
+        # `value <= 0` is False for NaN: a failed evaluation counts as beyond x*.
+        is_left = value <= 0
+        return _BisectionState(
+            lower=jnp.where(is_left, x, state.lower),
+            upper=jnp.where(is_left, state.upper, x),
+            x=x,
+            value=value,
+            num_doublings=state.num_doublings + jnp.where(doubling, 1, 0),
+            num_bisections=state.num_bisections + jnp.where(doubling, 0, 1),
+        )
+
+    init = _BisectionState(
+        lower=jnp.zeros_like(start),
+        upper=jnp.full_like(start, jnp.inf),
+        x=0.5 * start,
+        value=jnp.full_like(start, jnp.nan),
+        num_doublings=jnp.array(0),
+        num_bisections=jnp.array(0),
+    )
+    state = jax.lax.while_loop(cond, body, init)
+    found = ~expanding(state)
+    return state.x, state.value, found, found & (state.upper - state.lower <= atol)

@@ -7,12 +7,13 @@ from jaxtyping import Array, Float
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
-from ._bracketed_newton import root_above_zero
+from ._bracketed_newton import bisect_above_zero, root_above_zero
 from ._results import RESULTS
 from .discrete import _solve_discrete
 from .lyapunov import LyapunovGrid
 from .stationary import (
     StationaryOptions,
+    _length_residual,
     _solve_stationary,
     check_stationary_ensemble,
     static_variance,
@@ -41,7 +42,14 @@ class ChaosTransition(eqx.Module):
 def _chi1_step(g, ensemble):
     def stability(g):
         ens = eqx.tree_at(lambda e: e.sigma_w, ensemble, g)
-        q, _ = static_variance(ens)
+        q, _ = static_variance(jax.lax.stop_gradient(ens))
+        # One Newton step with the slope held fixed: the value stays q* and its
+        # derivative is the implicit dq*/dg. (Differentiating through the root find
+        # would compile lineax's error check, a host callback, into the program.)
+        residual, slope = jax.jvp(
+            lambda x: _length_residual(x, ens), (q,), (jnp.ones_like(q),)
+        )
+        q = q - residual / jax.lax.stop_gradient(slope)
         chi_1 = g**2 * product_expectation(ens.phi, 0.0, q, orders=(1, 1))
         return 1 - chi_1
 
@@ -70,31 +78,20 @@ def _lyapunov_at(g, args):
     return _solve_discrete(ens, delta, options, grid.n, False).lyapunov
 
 
-def _noisy_step(excess, args):
-    g_static, rest = args
-    lyapunov = _lyapunov_at(g_static + excess, rest)
-    # No slope (the tridiagonal eigensolver has no derivative rule): bisection steps.
-    return lyapunov, jnp.full_like(lyapunov, jnp.nan), lyapunov <= 0
-
-
 @eqx.filter_jit
 def _noisy_onset(ensemble, g_static, options, grid, delta, rtol):
     # In g - g_static, which is > 0: noise moves the onset above the static line.
-    args = (g_static, (ensemble, options, grid, delta))
-    excess, found, converged = root_above_zero(
-        _noisy_step,
+    # Bisection (the tridiagonal eigensolver has no derivative rule); a failed solve
+    # gives lambda = NaN, which counts as chaotic, so the answer's exponent must exist.
+    excess, lyapunov, found, converged = bisect_above_zero(
+        lambda excess, args: _lyapunov_at(g_static + excess, args),
         0.25 * g_static,
-        args,
-        rtol=0.0,
+        (ensemble, options, grid, delta),
         atol=rtol * g_static,
         max_steps=200,
         max_doublings=8,
     )
-    g_c = g_static + excess
-    # A failed solve gives lambda = NaN, which the bisection reads as "right of the
-    # root": check that the exponent at the answer exists.
-    finite = jnp.isfinite(_lyapunov_at(g_c, args[1]))
-    return g_c, found & converged & finite
+    return g_static + excess, found & converged & jnp.isfinite(lyapunov)
 
 
 def chaos_transition(
