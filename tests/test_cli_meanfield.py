@@ -87,13 +87,15 @@ def test_solve_programs_fit_the_compilation_cache():
         assert "callback" not in lowered.as_text()
 
 
-def test_transition_programs_fit_the_compilation_cache():
-    # As above, for `dmft transition`: the chi_1 = 1 line differentiated through the
-    # root find compiled lineax's error check (a callback) into `_static_onset`.
+def test_transition_and_amari_programs_fit_the_compilation_cache():
+    # As above, for `dmft transition` and `dmft amari`: the chi_1 = 1 line
+    # differentiated through the root find compiled lineax's error check (a callback)
+    # into `_static_onset`, optimistix's bisection one into Amari's root refinement.
     import jax.numpy as jnp
 
     import dmft
     from dmft.deep._critical import _critical
+    from dmft.meanfield.amari import _fixed_point, _residual_on_grid
     from dmft.meanfield.transition import _noisy_onset, _static_onset
 
     ens = dmft.NetworkEnsemble(sigma_b=0.3, noise=0.5)
@@ -108,6 +110,8 @@ def test_transition_programs_fit_the_compilation_cache():
             1e-8,
         ),
         _critical.lower(ens.phi, jnp.array(0.3), dmft.deep.DeepSolver(), False),
+        _fixed_point.lower(ens, jnp.array(-1.0), jnp.array(1.0)),
+        _residual_on_grid.lower(ens, jnp.linspace(-1.0, 1.0, 5)),
     )
     for program in lowered:
         assert "callback" not in program.as_text()

@@ -6,12 +6,11 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optimistix as optx
 from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
 from .._gaussian import expectation, product_expectation
-from ._bracketed_newton import root_above_zero
+from ._bracketed_newton import bracketed_newton, root_above_zero
 
 
 def amari_vector_field(
@@ -176,12 +175,7 @@ def _residual_on_grid(ensemble, grid):
 
 
 def _refine(ensemble, lower, upper):
-    m = lower if lower == upper else _bisect(ensemble, lower, upper)
-    q = _variance_given_mean(ensemble, m)
-    bulk = ensemble.sigma_w * jnp.sqrt(
-        product_expectation(ensemble.phi, m, q, orders=(1, 1))
-    )
-    outlier = ensemble.mean_w * expectation(ensemble.phi, m, q, order=1)
+    m, q, bulk, outlier = _fixed_point(ensemble, lower, upper)
     return AmariFixedPoint(
         m=m,
         q=q,
@@ -191,15 +185,30 @@ def _refine(ensemble, lower, upper):
     )
 
 
+# One compiled program per root (the same for every bracket), free of host callbacks
+# so that JAX's persistent compilation cache can keep it for the CLI.
 @eqx.filter_jit
-def _bisect(ensemble, lower, upper):
-    solve = optx.root_find(
-        _mean_residual,
-        optx.Bisection(rtol=1e-13, atol=1e-13),
-        0.5 * (lower + upper),
-        args=ensemble,
-        options=dict(lower=lower, upper=upper),
+def _fixed_point(ensemble, lower, upper):
+    sign = jnp.sign(_mean_residual(lower, ensemble))
+
+    def bisection_step(m, ensemble):
+        value = _mean_residual(m, ensemble)
+        return value, jnp.full_like(value, jnp.nan), jnp.sign(value) == sign
+
+    # A NaN slope makes every step a bisection (q(m) is an inner root find).
+    m, _ = bracketed_newton(
+        bisection_step,
+        lower,
+        upper,
+        ensemble,
+        rtol=1e-13,
+        atol=1e-13,
         max_steps=256,
-        throw=False,
+        start=0.5 * (lower + upper),
     )
-    return solve.value
+    q = _variance_given_mean(ensemble, m)
+    bulk = ensemble.sigma_w * jnp.sqrt(
+        product_expectation(ensemble.phi, m, q, orders=(1, 1))
+    )
+    outlier = ensemble.mean_w * expectation(ensemble.phi, m, q, order=1)
+    return m, q, bulk, outlier
