@@ -87,3 +87,29 @@ def test_not_converged_prints_result_and_fails(monkeypatch, capsys):
     assert result["converged"] is False and result["iterations"] == 1
     assert err.startswith("dmft: error:") and "did not converge" in err
     assert err.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_transient_program_fits_the_compilation_cache(noise):
+    # JAX's persistent cache skips programs with host callbacks; diffrax's checks of
+    # StepTo(ts) and SaveAt(ts) were 16 of them, so `dmft transient` recompiled on
+    # every call. The paths are now Heun steps in a lax.scan.
+    import jax.numpy as jnp
+    import jax.random as jr
+
+    import dmft
+    from dmft.twotime._solve import _drive_on_grid, _solve
+
+    ens = dmft.NetworkEnsemble(sigma_w=2.0, noise=noise)
+    ts = jnp.linspace(0.0, 10.0, 51)
+    lowered = _solve.lower(
+        ens,
+        ts,
+        _drive_on_grid(None, ts),
+        dmft.GaussianInitial(0.0, 1.0),
+        dmft.TwoTimeOptions(n_samples=100, response_samples=4),
+        jr.key(0),
+        noise > 0,
+        False,
+    )
+    assert "callback" not in lowered.as_text()

@@ -43,7 +43,7 @@ def path_response(
         f, y0, key = sample
 
         def path(u):
-            h = effective_paths(ts, (f + u)[None], y0[None], noise, key[None])[0]
+            h = effective_paths(ts, (f + u)[:, None], y0[None], noise, key[None])[:, 0]
             return h, h
 
         jac, h = jax.jacfwd(path, has_aux=True)(jnp.zeros_like(f))

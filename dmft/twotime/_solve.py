@@ -175,12 +175,8 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         forcing = lax.dynamic_update_slice(forcing, f[:, :K], (s, 0))
         y0 = lax.dynamic_index_in_dim(h, s, keepdims=False)
         path = effective_paths(
-            lax.dynamic_slice(ts, (s,), (w + 1,)).astype(dtype),
-            f.T,
-            y0,
-            noise,
-            bm_keys,
-        ).T
+            lax.dynamic_slice(ts, (s,), (w + 1,)).astype(dtype), f, y0, noise, bm_keys
+        )
         h = lax.dynamic_update_slice(h, path[1:], (s + 1, 0))
         p = lax.dynamic_update_slice(p, phi(path[1:]), (s + 1, 0))
         p_rows = lax.dynamic_slice(p, (a, 0), (w, M))
