@@ -7,7 +7,7 @@ from jaxtyping import Array, Float
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
-from ._bracketed_newton import bisect_above_zero, root_above_zero
+from ._bracketed_newton import root_above_zero
 from ._results import RESULTS
 from .discrete import _solve_discrete
 from .lyapunov import LyapunovGrid
@@ -78,18 +78,27 @@ def _lyapunov_at(g, args):
     return _solve_discrete(ens, delta, options, grid.n, False).lyapunov
 
 
+def _noisy_step(excess, args, _):
+    g_static, rest = args
+    lyapunov = _lyapunov_at(g_static + excess, rest)
+    # No slope (the tridiagonal eigensolver has no derivative rule): bisection steps.
+    # A failed solve gives lambda = NaN, which counts as chaotic; the exponent is
+    # carried out so that the answer's can be checked.
+    return lyapunov, jnp.full_like(lyapunov, jnp.nan), lyapunov <= 0, lyapunov
+
+
 @eqx.filter_jit
 def _noisy_onset(ensemble, g_static, options, grid, delta, rtol):
     # In g - g_static, which is > 0: noise moves the onset above the static line.
-    # Bisection (the tridiagonal eigensolver has no derivative rule); a failed solve
-    # gives lambda = NaN, which counts as chaotic, so the answer's exponent must exist.
-    excess, lyapunov, found, converged = bisect_above_zero(
-        lambda excess, args: _lyapunov_at(g_static + excess, args),
+    excess, found, converged, lyapunov = root_above_zero(
+        _noisy_step,
         0.25 * g_static,
-        (ensemble, options, grid, delta),
+        (g_static, (ensemble, options, grid, delta)),
+        rtol=0.0,
         atol=rtol * g_static,
         max_steps=200,
         max_doublings=8,
+        aux=jnp.full_like(g_static, jnp.nan),
     )
     return g_static + excess, found & converged & jnp.isfinite(lyapunov)
 
