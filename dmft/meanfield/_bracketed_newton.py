@@ -43,21 +43,12 @@ Fn = Callable[
 
 
 def _search(
-    fn,
-    lower,
-    upper,
-    first,
-    trust_first,
-    args,
-    aux,
-    rtol,
-    atol,
-    max_steps,
-    max_doublings,
+    fn, lower, upper, first, trust, args, aux, *, rtol, atol, max_steps, max_doublings
 ):
     """The loop behind `bracketed_newton` and `root_above_zero`. With `upper = inf` it
     first doubles `first` until the predicate fails there (the upper end), then
-    continues with safeguarded Newton steps from that point."""
+    continues with safeguarded Newton steps from that point. `trust`: whether the
+    predicate at the first point may move the bracket."""
     carries = aux is not None
     call = fn if carries else (lambda x, a, _: (*fn(x, a), None))
 
@@ -98,9 +89,9 @@ def _search(
         doubling = expanding(state)
         x = jnp.where(doubling, 2 * state.x, inside)
         value, slope, is_left, aux = call(x, args, state.aux)
-        trust = trust_first | (state.num_steps > 0)
-        lower = jnp.where(trust & is_left, x, state.lower)
-        upper = jnp.where(trust & ~is_left, x, state.upper)
+        trusted = trust | (state.num_steps > 0)
+        lower = jnp.where(trusted & is_left, x, state.lower)
+        upper = jnp.where(trusted & ~is_left, x, state.upper)
         # A first Newton step may go anywhere in a new bracket.
         fresh = doubling | (state.num_steps == 0)
         last_step = jnp.where(fresh, 2 * (upper - lower), jnp.abs(x - state.x))
@@ -160,8 +151,19 @@ def bracketed_newton(
     **Returns:** `(x, converged)`, or `(x, converged, aux)` if `aux` was given.
     """
     first = lower if start is None else start
+    trust = start is not None
     x, _, converged, aux_out = _search(
-        fn, lower, upper, first, start is not None, args, aux, rtol, atol, max_steps, 0
+        fn,
+        lower,
+        upper,
+        first,
+        trust,
+        args,
+        aux,
+        rtol=rtol,
+        atol=atol,
+        max_steps=max_steps,
+        max_doublings=0,
     )
     return (x, converged) if aux is None else (x, converged, aux_out)
 
@@ -188,18 +190,18 @@ def root_above_zero(
     (then `x` is meaningless), `converged` as in `bracketed_newton`; with `aux`, also the
     last `aux`.
     """
-    zero = jnp.zeros_like(start)
+    infinity = jnp.full_like(start, jnp.inf)
     x, found, converged, aux_out = _search(
         fn,
-        zero,
-        jnp.full_like(start, jnp.inf),
+        jnp.zeros_like(start),
+        infinity,
         start,
         True,
         args,
         aux,
-        rtol,
-        atol,
-        max_steps,
-        max_doublings,
+        rtol=rtol,
+        atol=atol,
+        max_steps=max_steps,
+        max_doublings=max_doublings,
     )
     return (x, found, converged) if aux is None else (x, found, converged, aux_out)
