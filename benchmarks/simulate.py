@@ -258,6 +258,12 @@ def main():
         out[f"dmft_per_rhs{name}_s"] = per_rhs
         out[f"per_rhs_over_roofline{name}"] = per_rhs / roofline
     out["scipy_per_rhs_s"] = out["scipy_rk45_s"] / out["scipy_rk45_rhs_evals"]
+    # The most any float64 integrator with these RHS counts could reach here: every
+    # right-hand side at the bare matvec's time and nothing else.
+    fewest = min(out["dmft_rhs_evals"], out["dmft_dopri8_rhs_evals"])
+    out["speedup_bound_at_matvec_roofline"] = out["scipy_rk45_s"] / (
+        fewest * out["matvec_roofline_s"]
+    )
 
     # B trajectories on one W: h0 of shape (B, n), one solve, W phi(h) one matmul
     # per stage (checked in the compiled HLO), one step size for the batch.
@@ -286,6 +292,11 @@ def main():
     out["batch64_scipy_s"] = (time.perf_counter() - t) * B / k
     out["batch64_scipy_runs_timed"] = k
     out["batch64_speedup"] = out["batch64_scipy_s"] / out["batch64_dmft_s"]
+    # Likewise for the batch: every stage at the bare GEMM's time and nothing else.
+    gemms = RHS_PER_STEP["Tsit5"] * out["batch64_steps"]
+    out["batch64_speedup_bound_at_gemm_roofline"] = out["batch64_scipy_s"] / (
+        gemms * out["batch64_matmul_s"]
+    )
     out["batch64_f32_speedup"] = out["batch64_scipy_s"] / out["batch64_f32_dmft_s"]
 
     # Networks with their own W: vmap over (W, h0). Each member streams its own n^2
