@@ -196,18 +196,24 @@ def test_energy_conservation_and_energy_integral(solved):
 
 
 @pytest.mark.slow
-def test_grad_delta0_matches_finite_differences():
-    # d Delta0 / d g by implicit differentiation vs a central difference with
-    # eps = 1e-5 (error ~eps^2 Delta0''' ~ 1e-10, rounding ~1e-12/eps ~ 1e-7 relative
-    # to the solver tolerance 1e-12): agree to 1e-6.
-    def delta0(g):
-        ens = dmft.NetworkEnsemble(sigma_w=g, sigma_b=0.3, noise=0.5)
-        return dmft.solve_stationary(ens, grid=None).delta0
+def test_implicit_derivatives_match_finite_differences():
+    # d(Delta0, Delta_inf, q*) / d(g, sigma_b, sigma) by implicit differentiation (one
+    # fixed-slope Newton step at each root) vs central differences with eps = 1e-5
+    # (error ~eps^2 f''' ~ 1e-10, rounding ~1e-12/eps ~ 1e-7 relative to the solver
+    # tolerance 1e-12): agree to 1e-6 relative plus 1e-7.
+    def variances(p):
+        g, sigma_b, noise = p
+        ens = dmft.NetworkEnsemble(sigma_w=g, sigma_b=sigma_b, noise=noise)
+        sol = dmft.solve_stationary(ens, grid=None)
+        return jnp.stack([sol.delta0, sol.delta_inf, sol.q_star])
 
-    grad = float(jax.grad(delta0)(2.0))
+    p = jnp.array([2.0, 0.3, 0.5])
+    jacobian = np.asarray(jax.jacrev(variances)(p))
     eps = 1e-5
-    fd = float(delta0(2.0 + eps) - delta0(2.0 - eps)) / (2 * eps)
-    assert grad == pytest.approx(fd, rel=1e-6)
+    for i in range(3):
+        step = jnp.zeros(3).at[i].set(eps)
+        fd = np.asarray(variances(p + step) - variances(p - step)) / (2 * eps)
+        np.testing.assert_allclose(jacobian[:, i], fd, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ at all. Newton's method alone is not safe there and bisection alone is slow (it 
 dominate the cost of a solve, every step being a nested Gaussian average). This is the
 classic `rtsafe` compromise (Press et al., Numerical Recipes, section 9.4): a Newton step
 when it stays inside the bracket and at least halves the previous step, a bisection
-otherwise. The result is then handed to `optimistix.root_find` for the final Newton
-polish and its implicit differentiation.
+otherwise. The result then takes one more Newton step (`newton_polish`), which
+polishes it to rounding and carries its implicit derivatives.
 
 Every search is one `lax.while_loop` whose body evaluates the function once, so the
 function is traced once: it may be a whole inner solve (the stationary DMFT nests
@@ -205,3 +205,25 @@ def root_above_zero(
         max_doublings=max_doublings,
     )
     return (x, found, converged) if aux is None else (x, found, converged, aux_out)
+
+
+def newton_polish(
+    fn: Callable[[Float[Array, ""], Any], Float[Array, ""]],
+    x: Float[Array, ""],
+    args: Any,
+) -> Float[Array, ""]:
+    """One Newton step on `fn(x, args) = 0` from `x`, a root found to tolerance by a
+    bracketed search: its value is the root to rounding, and with the slope held fixed
+    its derivative in `args` is the implicit one, $-\\partial_a f / \\partial_x f$
+    (first derivatives only). Where the step is not small (a kink, or a zero slope)
+    `x` is kept, without derivatives.
+
+    One trace of `fn`, without the loops of an iterative root find, whose every
+    evaluation of `fn` (here nested solves) would add to the compile time.
+    """
+    x = jax.lax.stop_gradient(x)
+    value, slope = jax.jvp(lambda y: fn(y, args), (x,), (jnp.ones_like(x),))
+    v, s = jax.lax.stop_gradient((value, slope))
+    small = (jnp.abs(v) <= 1e-6 * (1 + jnp.abs(x)) * jnp.abs(s)) & (s != 0)
+    # Both `where`s: an unselected inf or NaN would still poison the derivatives.
+    return x - jnp.where(small, value, 0.0) / jnp.where(small, s, 1.0)

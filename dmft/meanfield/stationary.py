@@ -4,12 +4,11 @@ and white-noise input: the self-consistent $\\Delta_0$ and $\\Delta_\\infty$."""
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import optimistix as optx
 from jaxtyping import Array, Float
 
 from .._ensemble import NetworkEnsemble, check_finite_nonnegative
 from .._gaussian import product_expectation
-from ._bracketed_newton import bracketed_newton, root_above_zero
+from ._bracketed_newton import bracketed_newton, newton_polish, root_above_zero
 from ._results import RESULTS
 from ._solution import StationarySolution
 from .lyapunov import LyapunovGrid, lyapunov_exponent
@@ -56,11 +55,6 @@ def check_stationary_ensemble(ensemble: NetworkEnsemble) -> None:
         raise ValueError(f"`sigma_w` (g) must be > 0; got {ensemble.sigma_w}.")
 
 
-# The Newton polish starts at a bracketed root: it converges in one or two steps, and
-# its absolute tolerance only has to sit above the rounding of the O(1) residuals.
-_POLISH_ATOL = 1e-10
-
-
 # --- the static solution: the length map's fixed point -------------------------------
 
 
@@ -92,19 +86,9 @@ def static_variance(
         atol=options.atol,
         max_steps=options.max_steps,
     )
-    # Newton polish: exact implicit derivatives of q* with respect to the ensemble.
-    solve = optx.root_find(
-        _length_residual,
-        optx.Newton(rtol=options.rtol, atol=_POLISH_ATOL),
-        q,
-        args=ensemble,
-        throw=False,
-        max_steps=options.max_steps,
-    )
-    # q* = 0 (sigma_b = 0, chi_1 < 1) is a kink of the bracketing predicate; keep the
-    # polish only where it stayed at the bracketed root.
-    polished = jnp.abs(solve.value - q) <= 1e-6 * (1 + q)
-    q = jnp.where(polished, solve.value, q)
+    # Newton polish, with the implicit derivatives of q* in the ensemble. q* = 0
+    # (sigma_b = 0, chi_1 < 1) is a kink of the bracketing predicate, where it keeps q.
+    q = newton_polish(_length_residual, q, ensemble)
     result = RESULTS.where(found, RESULTS.successful, RESULTS.no_static_solution)
     result = RESULTS.where(
         converged | (result != RESULTS.successful),
@@ -190,11 +174,11 @@ def _outer_step(delta0, ensemble, options, turning):
 
 
 def _outer_residual(delta0, args):
-    ensemble, options, scale, start = args
+    ensemble, options, start = args
     # The turning point enters without derivatives: V'(Delta_inf) = 0 makes K
     # stationary in it (envelope theorem), so implicit derivatives stay exact.
     turning = turning_point(ensemble, delta0, options, start)
-    return _energy_mismatch(delta0, ensemble, turning) / scale
+    return _energy_mismatch(delta0, ensemble, turning)
 
 
 def _inner_residual(delta, args):
@@ -227,41 +211,18 @@ def dynamic_variances(
         max_steps=options.max_steps,
         aux=jnp.zeros_like(start),
     )
-    scale = jax.lax.stop_gradient(0.5 * delta0**2 + ens.noise**4 / 8) + 1e-300
-    newton = optx.Newton(rtol=options.rtol, atol=_POLISH_ATOL)
-    outer = optx.root_find(
-        _outer_residual,
-        newton,
-        delta0,
-        args=(ensemble, options, scale, turning),
-        throw=False,
-        max_steps=options.max_steps,
-    )
-    delta0 = outer.value
+    delta0 = newton_polish(_outer_residual, delta0, (ensemble, options, turning))
     turning = turning_point(ensemble, delta0, options, turning)
-    inner = optx.root_find(
-        _inner_residual,
-        newton,
-        turning,
-        args=(ensemble, delta0),
-        throw=False,
-        max_steps=options.max_steps,
-    )
+    delta_inf = newton_polish(_inner_residual, turning, (ensemble, delta0))
     result = RESULTS.where(found, RESULTS.successful, RESULTS.no_bracket)
     result = RESULTS.where(
         converged | (result != RESULTS.successful),
         result,
         RESULTS.nonlinear_max_steps_reached,
     )
-    result = RESULTS.where(
-        result == RESULTS.successful, RESULTS.promote(outer.result), result
-    )
-    result = RESULTS.where(
-        result == RESULTS.successful, RESULTS.promote(inner.result), result
-    )
     # Delta_inf is a variance: at sigma_b = 0, where it and its derivatives vanish, the
     # polish rounds it to +-1e-30, and a negative one would make sqrt(Delta_inf) NaN.
-    return delta0, jnp.maximum(inner.value, 0.0), result
+    return delta0, jnp.maximum(delta_inf, 0.0), result
 
 
 def solve_stationary(
@@ -285,10 +246,11 @@ def solve_stationary(
 
     Without noise, the static solution $\\Delta_0 = \\Delta_\\infty = q^*$ (the deep length
     map's fixed point) is the answer while $\\chi_1 = g^2 E[\\phi'(\\sqrt{q^*}z)^2] \\le 1$;
-    beyond, the chaotic one. The roots are bracketed, then polished by
-    `optimistix.root_find`, so `jax.grad` of $\\Delta_0$ with respect to the ensemble is
-    exact (implicit differentiation). jit- and vmap-friendly (vmap over ensembles with
-    `eqx.filter_vmap`).
+    beyond, the chaotic one. The roots are bracketed, then polished by one Newton step
+    whose slope is held fixed, so first derivatives (`jax.grad`, `jax.jvp`) of
+    $\\Delta_0$, $\\Delta_\\infty$ and $q^*$ with respect to the ensemble are exact
+    (implicit differentiation); higher derivatives are not. jit- and vmap-friendly
+    (vmap over ensembles with `eqx.filter_vmap`).
 
     **Arguments:**
 
