@@ -13,7 +13,6 @@ from .discrete import _solve_discrete
 from .lyapunov import LyapunovGrid
 from .stationary import (
     StationaryOptions,
-    _length_residual,
     _solve_stationary,
     check_stationary_ensemble,
     static_variance,
@@ -42,14 +41,7 @@ class ChaosTransition(eqx.Module):
 def _chi1_step(g, ensemble):
     def stability(g):
         ens = eqx.tree_at(lambda e: e.sigma_w, ensemble, g)
-        q, _ = static_variance(jax.lax.stop_gradient(ens))
-        # One Newton step with the slope held fixed: the value stays q* and its
-        # derivative is the implicit dq*/dg. (Differentiating through the root find
-        # would compile lineax's error check, a host callback, into the program.)
-        residual, slope = jax.jvp(
-            lambda x: _length_residual(x, ens), (q,), (jnp.ones_like(q),)
-        )
-        q = q - residual / jax.lax.stop_gradient(slope)
+        q, _ = static_variance(ens)  # with the implicit derivative dq*/dg
         chi_1 = g**2 * product_expectation(ens.phi, 0.0, q, orders=(1, 1))
         return 1 - chi_1
 
