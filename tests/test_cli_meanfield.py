@@ -110,7 +110,7 @@ def test_transition_and_amari_programs_fit_the_compilation_cache():
             1e-8,
         ),
         _critical.lower(ens.phi, jnp.array(0.3), dmft.deep.DeepSolver(), False),
-        _fixed_point.lower(ens, jnp.array(-1.0), jnp.array(1.0)),
+        _fixed_point.lower(ens, jnp.array(-1.0), jnp.array(1.0), jnp.array(1.0)),
         _residual_on_grid.lower(ens, jnp.linspace(-1.0, 1.0, 5)),
     )
     for program in lowered:

@@ -155,18 +155,19 @@ def amari_fixed_points(
     grid = jnp.linspace(-m_range, m_range, num)
     residual = np.asarray(_residual_on_grid(ensemble, grid))
     grid_np = np.asarray(grid)
+    # (lower, upper, sign of F at lower): the refinement needs no new evaluation there.
     brackets = []
     for k in range(num - 1):
         a, b = residual[k], residual[k + 1]
         if not (np.isfinite(a) and np.isfinite(b)):
             continue
         if a == 0:
-            brackets.append((grid_np[k], grid_np[k]))
+            brackets.append((grid_np[k], grid_np[k], 0.0))
         elif a * b < 0:
-            brackets.append((grid_np[k], grid_np[k + 1]))
+            brackets.append((grid_np[k], grid_np[k + 1], np.sign(a)))
     if residual[-1] == 0:
-        brackets.append((grid_np[-1], grid_np[-1]))
-    return [_refine(ensemble, jnp.array(lo), jnp.array(hi)) for lo, hi in brackets]
+        brackets.append((grid_np[-1], grid_np[-1], 0.0))
+    return [_refine(ensemble, *map(jnp.array, bracket)) for bracket in brackets]
 
 
 @eqx.filter_jit
@@ -174,8 +175,8 @@ def _residual_on_grid(ensemble, grid):
     return jax.vmap(_mean_residual, in_axes=(0, None))(grid, ensemble)
 
 
-def _refine(ensemble, lower, upper):
-    m, q, bulk, outlier = _fixed_point(ensemble, lower, upper)
+def _refine(ensemble, lower, upper, sign):
+    m, q, bulk, outlier = _fixed_point(ensemble, lower, upper, sign)
     return AmariFixedPoint(
         m=m,
         q=q,
@@ -188,9 +189,8 @@ def _refine(ensemble, lower, upper):
 # One compiled program per root (the same for every bracket), free of host callbacks
 # so that JAX's persistent compilation cache can keep it for the CLI.
 @eqx.filter_jit
-def _fixed_point(ensemble, lower, upper):
-    sign = jnp.sign(_mean_residual(lower, ensemble))
-
+def _fixed_point(ensemble, lower, upper, sign):
+    # `sign`: that of F at `lower` (0 where `lower == upper` is a root of the grid).
     def bisection_step(m, ensemble):
         value = _mean_residual(m, ensemble)
         return value, jnp.full_like(value, jnp.nan), jnp.sign(value) == sign
