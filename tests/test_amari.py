@@ -59,3 +59,16 @@ def test_ode_flows_to_the_stable_fixed_point():
 def test_bad_input():
     with pytest.raises(ValueError, match="sigma_b"):
         dmft.amari_fixed_points(dmft.NetworkEnsemble(sigma_w=1.0, sigma_b=-1.0))
+
+
+def test_chaotic_variance_is_the_largest_root():
+    # g = 2, no bias, no means: q = g^2 E[phi^2] has the roots 0 (unstable under the
+    # q flow) and q* = 2.12147..., the static variance of the length map. The m = 0
+    # root comes out of the grid at m ~ -7e-14, where the previous search returned
+    # q ~ 2e-26. Independent route: mpmath's 30-digit quadrature and findroot,
+    # q* = 2.12147356820317853...; tolerance 1e-12 relative (the solver's 1e-13 plus
+    # the rounding of the Gauss-Hermite average).
+    (point,) = dmft.amari_fixed_points(dmft.NetworkEnsemble(sigma_w=2.0))
+    assert float(point.m) == pytest.approx(0.0, abs=1e-12)
+    assert float(point.q) == pytest.approx(2.12147356820317853, rel=1e-12)
+    assert not point.stable  # bulk radius g sqrt(E[phi'^2]) > 1: chaotic
