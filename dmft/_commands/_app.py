@@ -94,6 +94,17 @@ def check_result(result, results) -> None:
         raise RuntimeError(results[result])
 
 
+def autocorrelation(ensemble, solution, taus):
+    """`stationary_autocorrelation` at `taus`, raising (as `check_result`) if the
+    integration failed."""
+    from dmft.meanfield import RESULTS, stationary_autocorrelation
+
+    values = stationary_autocorrelation(ensemble, solution, taus, throw=False)
+    if math.isnan(float(values.sum())):
+        raise RuntimeError(RESULTS[RESULTS.autocorrelation_failed])
+    return values
+
+
 def to_builtin(value: Any) -> Any:
     """Convert arrays and NumPy scalars to JSON-ready Python values (NaN/inf -> None)."""
     if isinstance(value, dict):

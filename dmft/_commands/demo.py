@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, app, check_result, emit, use_float64
-from .solve import autocorrelation
+from ._app import JsonOption, app, autocorrelation, check_result, emit, use_float64
 
 
 G, N, T_BURN, T1, MAX_LAG = 2.0, 1000, 100.0, 500.0, 15.0

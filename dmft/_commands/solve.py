@@ -11,6 +11,7 @@ from ._app import (
     SigmaBOption,
     TauOption,
     app,
+    autocorrelation,
     check_result,
     emit,
     parse_phi,
@@ -22,17 +23,6 @@ def check_discrete_step(discrete_step: float | None) -> None:
     """Raise `ValueError` unless the step is None or in (0, 1]."""
     if discrete_step is not None and not 0 < discrete_step <= 1:
         raise ValueError(f"--discrete-step must be in (0, 1]; got {discrete_step}.")
-
-
-def autocorrelation(ensemble, solution, taus):
-    """`stationary_autocorrelation` at `taus`, raising (as `check_result`) if the
-    integration failed."""
-    from dmft.meanfield import RESULTS, stationary_autocorrelation
-
-    values = stationary_autocorrelation(ensemble, solution, taus, throw=False)
-    if math.isnan(float(values.sum())):
-        raise RuntimeError(RESULTS[RESULTS.autocorrelation_failed])
-    return values
 
 
 @app.command("solve")
