@@ -1,35 +1,11 @@
 """The random-network ensemble: the one parameter object of simulation and theory."""
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
-import numpy as np
 from jaxtyping import Array, Float
 
 from ._nonlinearity import AbstractNonlinearity, Tanh
-
-
-def _concrete(value: object) -> np.ndarray | None:
-    # Traced values (inside jit/vmap) cannot be checked here; they are checked where used.
-    if isinstance(value, jax.core.Tracer):
-        return None
-    return np.asarray(value, dtype=float)
-
-
-def check_finite_nonnegative(**values: object) -> None:
-    """Raise `ValueError` if any concrete value is NaN, infinite or negative."""
-    for name, value in values.items():
-        v = _concrete(value)
-        if v is not None and not (np.all(np.isfinite(v)) and np.all(v >= 0)):
-            raise ValueError(f"`{name}` must be finite and >= 0; got {value}.")
-
-
-def check_finite(**values: object) -> None:
-    """Raise `ValueError` if any concrete value is NaN or infinite."""
-    for name, value in values.items():
-        v = _concrete(value)
-        if v is not None and not np.all(np.isfinite(v)):
-            raise ValueError(f"`{name}` must be finite; got {value}.")
+from ._validation import check_finite, check_finite_nonnegative
 
 
 class NetworkEnsemble(eqx.Module):

@@ -6,8 +6,8 @@ import jax.lax as lax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float
 
-from .._ensemble import check_finite_nonnegative
 from .._nonlinearity import AbstractNonlinearity
+from .._validation import check_finite_nonnegative
 from ._iteration import CONVERGED, NONFINITE, RUNNING, UNBOUNDED, flag, iterate
 from ._length_map import second_moment
 from ._results import RESULTS

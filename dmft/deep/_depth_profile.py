@@ -6,9 +6,10 @@ import jax.lax as lax
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float
 
-from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
+from .._ensemble import NetworkEnsemble
 from .._gaussian import DEFAULT_RULE
 from .._quadrature import AbstractGaussianRule
+from .._validation import check_finite, check_finite_nonnegative
 from ._correlation_map import covariance_map
 from ._ensemble_check import check_deep_ensemble
 

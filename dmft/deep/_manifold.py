@@ -6,9 +6,10 @@ import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._ensemble import NetworkEnsemble, check_finite_nonnegative
+from .._ensemble import NetworkEnsemble
 from .._gaussian import DEFAULT_RULE
 from .._quadrature import AbstractGaussianRule
+from .._validation import check_finite_nonnegative
 from ._depth_profile import depth_profile
 from ._length_map import chi_1
 

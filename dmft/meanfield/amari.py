@@ -8,8 +8,9 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float
 
-from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
+from .._ensemble import NetworkEnsemble
 from .._gaussian import expectation, product_expectation
+from .._validation import check_finite, check_finite_nonnegative
 from ._bracketed_newton import bracketed_newton, root_above_zero
 
 

@@ -6,8 +6,9 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from .._ensemble import NetworkEnsemble, check_finite_nonnegative
+from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
+from .._validation import check_finite_nonnegative
 from ._bracketed_newton import bracketed_newton, newton_polish, root_above_zero
 from ._results import RESULTS
 from ._solution import StationarySolution

@@ -8,7 +8,7 @@ import jax.random as jr
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._ensemble import check_finite
+from .._validation import check_finite
 from ._dynamics import AbstractDynamics, AdditiveNoise, whole_steps
 from ._network import RateNetwork
 

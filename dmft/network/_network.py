@@ -7,8 +7,9 @@ import jax.random as jr
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._ensemble import NetworkEnsemble, check_finite, check_finite_nonnegative
+from .._ensemble import NetworkEnsemble
 from .._nonlinearity import AbstractNonlinearity, Tanh
+from .._validation import check_finite, check_finite_nonnegative
 
 
 class RateNetwork(eqx.Module):

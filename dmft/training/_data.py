@@ -5,7 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float
 
-from .._ensemble import check_finite
+from .._validation import check_finite
 
 
 class TrainingData(eqx.Module):

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .._ensemble import check_finite
+from .._validation import check_finite
 from ._exponents import _CITE, ScalingExponents
 from ._model import TwoLayerReLU
 

@@ -5,7 +5,7 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
-from .._ensemble import check_finite, check_finite_nonnegative
+from .._validation import check_finite, check_finite_nonnegative
 
 
 class GaussianInitial(eqx.Module):
