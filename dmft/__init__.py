@@ -35,6 +35,7 @@ from ._quadrature import (
     GaussHermite as GaussHermite,
     SinhTrapezoid as SinhTrapezoid,
 )
+from ._results import REGIMES as REGIMES, RESULTS as RESULTS, result_name as result_name
 
 # deep limit (`dmft.deep` holds the rest: chi_1, chi_c, propagate, RESULTS, ...)
 from .deep import (

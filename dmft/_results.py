@@ -1,0 +1,64 @@
+"""One outcome vocabulary for every solver of the library, in diffrax's style.
+
+Every solution object has a field `result` holding a `dmft.RESULTS` item; public entry
+points take `throw: bool = True` (raise on failure) and with `throw=False` return the
+result for the caller to inspect (`result == dmft.RESULTS.successful`, or the message
+`dmft.RESULTS[result]`). `result_name` gives the stable member name used by the CLI's
+`--json` output as `"status"`.
+"""
+
+import equinox as eqx
+import numpy as np
+import optimistix as optx
+
+
+class RESULTS(optx.RESULTS):  # pyright: ignore
+    """optimistix's outcomes (`successful`, `max_steps_reached`, `nonfinite`, ...),
+    plus those specific to dmft's equations."""
+
+    no_finite_fixed_point = (
+        "The length map $q = \\sigma_w^2 E[\\phi(\\sqrt{q} z)^2] + \\sigma_b^2$ has no "
+        "finite fixed point: q grows without bound (an unbounded `phi` with too large "
+        "`sigma_w`: ReLU with sigma_w^2 >= 2, linear with sigma_w >= 1)."
+    )
+    degenerate = (
+        "The equations are degenerate at these parameters: a continuum of solutions "
+        "(for example linear `phi` at sigma_w = 1, where every q is a fixed point), so "
+        "no single solution is reported."
+    )
+    no_bracket = (
+        "Could not bracket the self-consistent variance $\\Delta_0$: the activity "
+        "diverges or `max_steps` is too small."
+    )
+    autocorrelation_failed = (
+        "The particle equation for $\\Delta(\\tau)$ (which the Lyapunov exponent also "
+        "needs) failed to integrate. Try increasing `AutocorrelationOptions.max_steps`."
+    )
+    max_iterations_reached = (
+        "The iteration did not converge within `max_iterations`. Try increasing "
+        "`max_iterations`, stronger damping (smaller `damping`), more samples, or a "
+        "larger `tol`."
+    )
+    time_limit = (
+        "Training reached `max_time` before the loss fell below `loss_tol`. Try "
+        "increasing `TrainingOptions.max_time`."
+    )
+
+
+class REGIMES(eqx.Enumeration):
+    """The dynamical regime of a stationary mean-field solution. The message of each
+    item is its display name (`REGIMES[regime]` gives `"static"`, ...)."""
+
+    static = "static"
+    chaotic = "chaotic"
+    noise_driven = "noise-driven"
+
+
+def result_name(result: RESULTS) -> str:
+    """The member name (`"successful"`, `"max_steps_reached"`, ...) of a concrete,
+    unbatched `RESULTS` item: a stable word for JSON output."""
+    index = int(np.asarray(result._value))
+    for name, item in RESULTS._name_to_item.items():
+        if int(np.asarray(item._value)) == index:
+            return name
+    raise ValueError(f"unknown result {result!r}.")
