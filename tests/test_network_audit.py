@@ -35,6 +35,7 @@ import pytest
 import scipy.integrate
 import scipy.linalg
 import scipy.optimize
+import scipy.special
 import scipy.stats
 
 import dmft
@@ -200,9 +201,7 @@ def test_participation_ratio_against_numpy_eigenvalues(getkey):
         ys = np.asarray(jr.normal(getkey(), (samples, n))) @ mix + 3.0
         mu = np.linalg.eigvalsh(np.cov(ys, rowvar=False))
         expected = mu.sum() ** 2 / np.sum(mu**2)
-        assert float(dmft.participation_ratio(ys)) == pytest.approx(
-            expected, rel=1e-10
-        )
+        assert float(dmft.participation_ratio(ys)) == pytest.approx(expected, rel=1e-10)
 
 
 def test_linear_network_stationary_statistics_discrete(getkey):
@@ -458,3 +457,112 @@ def test_map_largest_exponent_against_two_trajectory_method(noise):
     difference = float(spectrum.largest) - reference
     combined = math.hypot(float(spectrum.stderr[0]), se)
     assert abs(difference) < _threshold(blocks) * combined, (difference, combined)
+
+
+# ---------------------------------------------------------------------------------
+# Kaplan-Yorke dimension and entropy rate.
+
+
+def test_dimension_and_entropy_of_a_map_with_known_spectrum(getkey):
+    # A linear map h' = W h (step 1) with W = V diag(nu) V^{-1}, V random (non-normal
+    # W): the exponents are log|nu| exactly, nu = 2, 1.5, -1.2, 0.9, 0.5, 0.3. QR
+    # aligns geometrically (ratio 0.8 per step at worst: 0.8^100 ~ 2e-10 after the
+    # burn-in of 100): tolerance 1e-6 on each exponent. The entropy rate of a linear
+    # map is the sum of log|nu| over the expanding directions (Bowen; Pesin's formula
+    # with equality) = log(2 * 1.5 * 1.2); the Kaplan-Yorke dimension by hand:
+    # partial sums of the sorted logs stay >= 0 up to j = 5 (log(2 1.5 1.2 0.9 0.5)
+    # = log 1.62), so D = 5 + log 1.62 / |log 0.3|.
+    nu = np.array([2.0, 1.5, -1.2, 0.9, 0.5, 0.3])
+    V = np.eye(6) + 0.3 * np.asarray(jr.normal(getkey(), (6, 6)))
+    W = V @ np.diag(nu) @ np.linalg.inv(V)
+    net = dmft.RateNetwork(W, phi=dmft.Linear())
+    spectrum = dmft.lyapunov_spectrum(
+        net, getkey(), 100.0, 300.0, k=6, dynamics=dmft.DiscreteTime(1.0)
+    )
+    exact = np.sort(np.log(np.abs(nu)))[::-1]
+    np.testing.assert_allclose(spectrum.exponents, exact, rtol=0, atol=1e-6)
+    assert float(dmft.entropy_rate(spectrum.exponents)) == pytest.approx(
+        math.log(2 * 1.5 * 1.2), abs=1e-6
+    )
+    assert float(dmft.kaplan_yorke_dimension(spectrum.exponents)) == pytest.approx(
+        5 + math.log(1.62) / abs(math.log(0.3)), abs=1e-5
+    )
+
+
+def _kaplan_yorke_loop(exponents):
+    """The definition, as a plain loop: the largest j with lambda_1 + ... + lambda_j
+    >= 0 (exponents sorted descending), then j + (that sum) / |lambda_{j+1}|."""
+    lam = sorted(exponents, reverse=True)
+    total, j = 0.0, 0
+    while j < len(lam) and total + lam[j] >= 0:
+        total += lam[j]
+        j += 1
+    return j + total / abs(lam[j])
+
+
+def test_kaplan_yorke_against_the_definition(getkey):
+    # 200 random spectra (shuffled, mixed signs, some dimension 0) against the loop;
+    # roundoff only (1e-12). The dimension is continuous where j changes: the spectra
+    # lam(s) = (1, -s, -2) cross j = 1 -> 2 at s = 1, where D -> 2 from both sides.
+    checked = 0
+    for _ in range(200):
+        lam = np.asarray(jr.normal(getkey(), (8,))) - 0.3
+        if np.sum(lam) >= 0:
+            continue  # dimension > k: refused (tested in test_lyapunov)
+        assert float(dmft.kaplan_yorke_dimension(lam)) == pytest.approx(
+            _kaplan_yorke_loop(lam), abs=1e-12
+        )
+        checked += 1
+    assert checked > 100
+    below = float(dmft.kaplan_yorke_dimension(jnp.array([1.0, -(1 + 1e-9), -2.0])))
+    above = float(dmft.kaplan_yorke_dimension(jnp.array([1.0, -(1 - 1e-9), -2.0])))
+    assert below == pytest.approx(2.0, abs=1e-8) and above == pytest.approx(
+        2.0, abs=1e-8
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Trajectories.
+
+
+def test_simulate_erf_mean_coupling_against_solve_ivp(getkey):
+    # erf, mean coupling 1, biases (mean 0.2, sd 0.5), sigma_w 2, N = 50: the same W,
+    # b, h0 integrated by scipy's DOP853 at rtol = atol = 1e-12; errors ~1e-10
+    # amplified by e^{lambda t} over t <= 10: tolerance 1e-7 (as the tanh test).
+    ens = dmft.NetworkEnsemble(
+        sigma_w=2.0, mean_w=1.0, sigma_b=0.5, mean_b=0.2, phi=dmft.Erf()
+    )
+    net = dmft.RateNetwork.sample(ens, getkey(), 50)
+    h0 = dmft.random_state(getkey(), net)
+    ts = np.array([1.0, 4.0, 10.0])
+    sol = dmft.simulate(
+        net, h0, 0.0, 10.0, saveat=diffrax.SaveAt(ts=jnp.asarray(ts)), dynamics=TIGHT
+    )
+    W, b = np.asarray(net.W), np.asarray(net.b)
+    ref = scipy.integrate.solve_ivp(
+        lambda t, h: -h + W @ scipy.special.erf(h) + b,
+        (0.0, 10.0),
+        np.asarray(h0),
+        method="DOP853",
+        t_eval=ts,
+        rtol=1e-12,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(np.asarray(sol.ys), ref.y.T, rtol=0, atol=1e-7)
+
+
+def test_iterate_small_step_against_numpy_map(getkey):
+    # step 0.3, tanh, mean coupling, biases: dmft.iterate against the map
+    # h' = (1 - d) h + d (W tanh h + b) in NumPy, 60 steps (time 18); roundoff
+    # amplified by e^{lambda t}: 1e-10.
+    step = 0.3
+    net = dmft.RateNetwork.sample(dmft.NetworkEnsemble(**CHAOTIC), getkey(), 50)
+    h0 = dmft.random_state(getkey(), net)
+    ys = np.asarray(dmft.iterate(net, h0, 60, delta=step))
+    W, b = np.asarray(net.W), np.asarray(net.b)
+    h = np.asarray(h0)
+    expected = [h]
+    for _ in range(60):
+        h = (1 - step) * h + step * (W @ np.tanh(h) + b)
+        expected.append(h)
+    np.testing.assert_allclose(ys, np.stack(expected), rtol=0, atol=1e-10)
