@@ -583,3 +583,36 @@ def test_iterate_small_step_against_numpy_map(getkey):
         h = (1 - step) * h + step * (W @ np.tanh(h) + b)
         expected.append(h)
     np.testing.assert_allclose(ys, np.stack(expected), rtol=0, atol=1e-10)
+
+
+# Engelken, Wolf & Abbott's demo (RainerEngelken/RNN-LyapunovSpectra,
+# demo_lypunov_spectra_chaotic_ratenetwork.py, the Euler map with its Jacobian and QR
+# every tau), run unchanged on its own network (N = 100, g = 4, dt = 0.1, seedNet = 1,
+# autapses removed), tSim = 1000, tONS = 1, nLE = 4, seeds 4..11 for the initial state
+# and the orthonormal system: mean and SE of the 4 exponents over the 8 runs.
+PEER_MEAN = np.array([0.16436, 0.08004, 0.00618, -0.01007])
+PEER_SE = np.array([0.00356, 0.00421, 0.00181, 0.00232])
+
+
+@pytest.mark.slow
+def test_map_spectrum_against_engelken_peer():
+    # The same coupling matrix (NumPy's legacy generator, seed 1, as the peer draws
+    # it), the same map (DiscreteTime(0.1)), burn-in 200 (the peer's 100 + 100), 1000
+    # measured, 8 runs with their own h0 and Q0: the 4 leading exponents' means must
+    # agree within 3 combined SE (Student, 14 dof ~3.5). Measured: 0.1657 +- 0.0041,
+    # 0.0835 +- 0.0032, 0.0054 +- 0.0022, -0.0040 +- 0.0021 (largest |z| 1.9, the
+    # 4th).
+    n, g, step = 100, 4.0, 0.1
+    rng = np.random.RandomState(1)
+    J = g * rng.randn(n, n) / math.sqrt(n)
+    J = J - np.diag(np.diag(J))
+    net = dmft.RateNetwork(J)
+    spectra = jax.vmap(
+        lambda k: dmft.lyapunov_spectrum(
+            net, k, 200.0, 1200.0, k=4, dynamics=dmft.DiscreteTime(step)
+        )
+    )(jr.split(jr.key(7), 8))
+    values = np.asarray(spectra.exponents)
+    mean, se = values.mean(axis=0), values.std(axis=0, ddof=1) / math.sqrt(8)
+    z = (mean - PEER_MEAN) / np.hypot(se, PEER_SE)
+    assert np.all(np.abs(z) < _threshold(15)), z
