@@ -83,6 +83,15 @@ def test_small_step_converges_to_continuous_time():
 # davidclark1/rnn-lyapunov's N = 4096 simulation (data/network/
 # map_g3_delta0.5_N4096_seed0.json, full QR spectrum, t_obs = 2000) 0.2145.
 _FINITE_N = {0.9: (0.277, 0.003), 0.5: (0.2145, 0.007)}
+# The peer's discrete-time theory run as a second algorithm (a NumPy transcription of
+# rnn-lyapunov's dmft.solve_discrete, Newton on the whole lag vector from a positivity-
+# preserving Fourier iteration, and max_exponent.discrete_edge, brentq on the two-sided
+# tridiagonal operator; trapezoid Gaussian averages, dz = 0.08, lags to t = 40), run
+# once: (Delta_0, lambda).
+_PEER = {
+    0.9: (5.469279482869089, 0.2756632223306499),
+    0.5: (5.441877579792404, 0.21612370471088962),
+}
 
 
 @pytest.mark.slow
@@ -96,6 +105,11 @@ def test_lyapunov_below_unit_step_matches_networks():
     for step, (value, stderr) in _FINITE_N.items():
         sol = dmft.solve_discrete_stationary(ens, step, max_lags=256)
         assert sol.lyapunov == pytest.approx(value, abs=0.015), (step, sol.lyapunov)
+        # Against the peer's algorithm: 1e-10 relative (measured 1e-14; both solve to
+        # ~1e-15 with different quadratures, margin for other platforms).
+        peer_delta0, peer_lyapunov = _PEER[step]
+        assert sol.delta0 == pytest.approx(peer_delta0, rel=1e-10)
+        assert sol.lyapunov == pytest.approx(peer_lyapunov, rel=1e-10)
         # The lags are the recurrence's: lag 0 is Delta_0 and each Delta_k solves
         # (1 + a^2) Delta_k - a (Delta_{k+1} + Delta_{k-1}) = step^2 g^2 C(Delta_k),
         # Delta_{-1} = Delta_1 (residual 1e-10 of Delta_0: the orbit is integrated

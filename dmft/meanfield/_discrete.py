@@ -151,8 +151,10 @@ def _largest_multiplier(ensemble, delta, step):
             diagonal, off, eigvals_only=True, select="i", select_range=(0, 0)
         )[0]
 
-    edge = a + step * jnp.sqrt(jnp.maximum(gain[-1], 0.0))  # continuum's top
-    top = a + step * jnp.sqrt(jnp.max(gain)) + 1e-12  # Gershgorin
+    # The continuum edge (the free problem at G_inf): a bound state lies above it.
+    edge = a + step * jnp.sqrt(jnp.maximum(gain[-1], 0.0))
+    # Above this, (mu - a)^2 > step^2 G_k for every k: the operator is positive.
+    top = a + step * jnp.sqrt(jnp.max(gain)) + 1e-12
 
     def bisect(carry, _):
         lower, upper = carry
