@@ -57,7 +57,7 @@ def compute(quick: bool, cache=None) -> dict:
         lags = int(8.0 / delta) + 1
         autocorr[f"delta={delta}"] = {
             "tau": (delta * np.arange(lags)).tolist(),
-            "rho": (np.asarray(sol.lags[:lags]) / float(sol.delta0)).tolist(),
+            "rho": (np.asarray(sol.delta[:lags]) / float(sol.delta0)).tolist(),
         }
     return {
         "width": width,

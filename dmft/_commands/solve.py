@@ -59,13 +59,15 @@ def solve(
         sol = dmft.solve_stationary(ensemble, throw=False)
         check_result(sol.result, dmft.meanfield.RESULTS)
         values = autocorrelation(ensemble, sol, taus) if taus else []
+        regime = dmft.meanfield.REGIMES[int(sol.regime)]
     else:
         sol = dmft.solve_discrete_stationary(ensemble, discrete_step)
-        last = sol.lags.shape[0] - 1
-        values = [sol.lags[min(round(t / discrete_step), last)] for t in taus]
+        last = sol.delta.shape[0] - 1
+        values = [sol.delta[min(round(t / discrete_step), last)] for t in taus]
+        regime = dmft.REGIMES[sol.regime]
     emit(
         {
-            "regime": dmft.meanfield.REGIMES[int(sol.regime)],
+            "regime": regime,
             "delta0": sol.delta0,
             "delta_inf": sol.delta_inf,
             "lyapunov": sol.lyapunov,

@@ -2,6 +2,10 @@
 stationary DMFT of Sompolinsky, Crisanti & Sommers with biases and noise, its Lyapunov
 exponent, the transition to chaos and the discrete-time network."""
 
+from ._discrete import (
+    DiscreteStationarySolution as DiscreteStationarySolution,
+    solve_discrete_stationary as solve_discrete_stationary,
+)
 from ._results import RESULTS as RESULTS
 from ._solution import REGIMES as REGIMES, StationarySolution as StationarySolution
 from .amari import (
@@ -13,10 +17,6 @@ from .amari import (
 from .autocorrelation import (
     AutocorrelationOptions as AutocorrelationOptions,
     stationary_autocorrelation as stationary_autocorrelation,
-)
-from .discrete import (
-    DiscreteStationarySolution as DiscreteStationarySolution,
-    solve_discrete_stationary as solve_discrete_stationary,
 )
 from .lyapunov import (
     LyapunovGrid as LyapunovGrid,

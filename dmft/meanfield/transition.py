@@ -8,8 +8,8 @@ from jaxtyping import Array, Float
 from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
 from ._bracketed_newton import root_above_zero
+from ._discrete import _solve_discrete
 from ._results import RESULTS
-from .discrete import _solve_discrete
 from .lyapunov import LyapunovGrid
 from .stationary import (
     StationaryOptions,
