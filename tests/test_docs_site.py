@@ -222,6 +222,7 @@ class _VisibleText(html.parser.HTMLParser):
 @pytest.fixture(scope="module")
 def server():
     _need_site()
+
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass

@@ -10,7 +10,6 @@
 # $\Delta_0 = 1.925$, approached with $1/N$ corrections and sampling error.
 
 # %%
-import jax
 import jax.numpy as jnp
 import jax.random as jr
 
@@ -45,4 +44,6 @@ print("lambda_1..4:", jnp.round(spectrum.exponents[:4], 3))
 print(f"lambda_1 = {float(spectrum.largest):.3f} +- {float(spectrum.stderr[0]):.3f}")
 dimension = dmft.kaplan_yorke_dimension(spectrum.exponents)
 print(f"Kaplan-Yorke dimension (8 leading exponents): {float(dimension):.2f}")
-print(f"entropy rate: {float(dmft.entropy_rate(spectrum.exponents)):.3f} nats per unit time")
+print(
+    f"entropy rate: {float(dmft.entropy_rate(spectrum.exponents)):.3f} nats per unit time"
+)
