@@ -4,7 +4,10 @@
 # The map $h_{t+1} = (1-\delta) h_t + \delta\,(W\phi(h_t) + b)$ interpolates between
 # the continuous-time network ($\delta \to 0$, one step is $\delta$ units of time) and
 # the tied-weight deep network ($\delta = 1$). Its stationary DMFT is a recursion for
-# $\Delta_k$ at lags $k\delta$; `dmft.solve_discrete_stationary` solves it.
+# $\Delta_k$ at lags $k\delta$; `dmft.solve_discrete_stationary` solves it. As
+# $\delta$ shrinks, $\Delta_0$ approaches the continuous-time value 1.92481 at $g = 2$
+# (see the stationary DMFT tutorial): at $\delta = 0.5$ it is already within
+# $6 \times 10^{-4}$ of it.
 
 # %%
 import jax
