@@ -87,8 +87,8 @@ def _shell_line(line: str) -> str:
     if (ROOT / ".venv" / "bin" / "dmft").exists():
         return line.replace(".venv/bin/", f"{ROOT}/.venv/bin/")
     python = shlex.quote(sys.executable)
-    line = line.replace(".venv/bin/dmft", f"{python} -m dmft.cli")
-    return line.replace(".venv/bin/python", python)
+    names = {"dmft": f"{python} -m dmft.cli", "python": python}
+    return re.sub(r"\.venv/bin/(dmft|python)\b", lambda m: names[m[1]], line)
 
 
 @pytest.fixture(scope="module")
