@@ -192,7 +192,10 @@ def test_no_broken_internal_link():
 
 
 class _VisibleText(html.parser.HTMLParser):
-    """The text a reader sees, less code, scripts and KaTeX's hidden MathML source."""
+    """The text a reader sees, less code, scripts, KaTeX's hidden MathML source and
+    mkdocs-jupyter's hidden copy of each cell's source (the copy button's text)."""
+
+    HIDDEN = {"katex-mathml", "clipboard-copy-txt"}
 
     SKIP = {"script", "style", "code", "pre", "annotation", "noscript", "template"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
@@ -208,7 +211,8 @@ class _VisibleText(html.parser.HTMLParser):
             self.katex += 1
         if tag in self.VOID:
             return
-        self.stack.append(tag in self.SKIP or "katex-mathml" in classes)
+        hidden = "hidden" in dict(attrs) or bool(self.HIDDEN.intersection(classes))
+        self.stack.append(tag in self.SKIP or hidden)
 
     def handle_endtag(self, tag):
         if tag not in self.VOID and self.stack:
