@@ -30,12 +30,12 @@ for step, sol in solutions.items():
     )
 
 # %% [markdown]
-# A finite network iterated with the same map (`dmft.iterate`, $\delta = 1$): its
-# population variance fluctuates around the DMFT's $\Delta_0$ (here
+# A finite network iterated with the same map (`dmft.iterate`, whose default step is
+# $\delta = 1$): its population variance fluctuates around the DMFT's $\Delta_0$ (here
 # $\Delta_\infty = 0$ and the mean is zero).
 
 # %%
 network = dmft.RateNetwork.sample(ensemble, jr.key(0), 400)
-states = dmft.iterate(network, dmft.random_state(jr.key(1), network), 300, delta=1.0)
+states = dmft.iterate(network, dmft.random_state(jr.key(1), network), 300)
 print(f"N = 400, late variance: {float(jnp.var(states[100:], axis=1).mean()):.3f}")
 print(f"DMFT (delta = 1): {float(solutions[1.0].delta0):.3f}")
