@@ -40,7 +40,7 @@ plt.show()
 
 # %%
 spectrum = dmft.lyapunov_spectrum(network, jr.key(2), 50.0, 150.0, k=8)
-print("lambda_1..4:", jnp.round(spectrum.exponents[:4], 3))
+print("lambda_1..4:", ", ".join(f"{float(x):+.3f}" for x in spectrum.exponents[:4]))
 print(f"lambda_1 = {float(spectrum.largest):.3f} +- {float(spectrum.stderr[0]):.3f}")
 dimension = dmft.kaplan_yorke_dimension(spectrum.exponents)
 print(f"Kaplan-Yorke dimension (8 leading exponents): {float(dimension):.2f}")
