@@ -29,6 +29,7 @@ from ._app import (
     option,
     parse_phi,
 )
+from ._save import OutOption, save_simulate
 
 
 @app.command("simulate")
@@ -49,6 +50,7 @@ def simulate(
     ] = False,
     discrete_step: DiscreteStepOption = None,
     as_json: JsonOption = False,
+    folder: OutOption = None,
 ) -> None:
     """Simulate one network: Delta0, Delta_inf, Delta(tau), mean, variance and,
     with --lyapunov, the largest Lyapunov exponent (per unit time)."""
@@ -104,4 +106,18 @@ def simulate(
         )
         out["lyapunov"] = spectrum.largest
         out["lyapunov_stderr"] = spectrum.stderr[0]
+    if folder is not None:
+        parameters = dict(n=n, g=g, sigma_b=sigma_b, noise=noise, mean_w=mean_w)
+        parameters.update(mean_b=mean_b, phi=phi, t1=t1, t_burn=t_burn, seed=seed)
+        parameters.update(discrete_step=discrete_step, dt=dt)
+        out["saved"] = save_simulate(
+            folder,
+            out,
+            parameters,
+            network,
+            stats,
+            dynamics,
+            dt,
+            jr.fold_in(key_net, 1),
+        )
     emit(out, as_json)

@@ -17,6 +17,7 @@ from ._app import (
     parse_phi,
     use_float64,
 )
+from ._save import OutOption, save_solve
 
 
 def check_discrete_step(discrete_step: float | None) -> None:
@@ -34,6 +35,7 @@ def solve(
     discrete_step: DiscreteStepOption = None,
     phi: PhiOption = "tanh",
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Regime, Delta_0, Delta_inf, Lyapunov exponent and Delta(tau) of the stationary
     DMFT (Sompolinsky, Crisanti & Sommers 1988, with bias and noise)."""
@@ -65,13 +67,17 @@ def solve(
         last = sol.delta.shape[0] - 1
         values = [sol.delta[min(round(t / discrete_step), last)] for t in taus]
         regime = dmft.REGIMES[sol.regime]
-    emit(
-        {
-            "regime": regime,
-            "delta0": sol.delta0,
-            "delta_inf": sol.delta_inf,
-            "lyapunov": sol.lyapunov,
-            "delta_tau": {str(t): v for t, v in zip(taus, values)},
-        },
-        as_json,
-    )
+    result = {
+        "regime": regime,
+        "delta0": sol.delta0,
+        "delta_inf": sol.delta_inf,
+        "lyapunov": sol.lyapunov,
+        "delta_tau": {str(t): v for t, v in zip(taus, values)},
+    }
+    if out is not None:
+        parameters = dict(g=g, sigma_b=sigma_b, noise=noise, phi=phi)
+        parameters.update(discrete_step=discrete_step, tau=taus)
+        result["saved"] = save_solve(
+            out, result, parameters, ensemble, sol, discrete_step, taus
+        )
+    emit(result, as_json)
