@@ -123,3 +123,33 @@ def test_transient_program_fits_the_compilation_cache(noise):
     ens = dmft.NetworkEnsemble(sigma_w=2.0, noise=noise)
     lowered = solve.lower(ens, jr.key(0))
     assert "callback" not in lowered.as_text()
+
+
+@pytest.mark.slow
+def test_defaults_reach_the_stationary_solution(monkeypatch, capsys):
+    # Issue 15, defect 2: at the defaults (g = 2, q0 = 0.5, t1 = 100, dt = 0.2) the
+    # late-window q_final and Delta(1) are within 1.5% of SCS's stationary solution
+    # (Delta0 = 1.92481, Delta(1) = 1.86300; the marching fixed point alone gave
+    # q(t1) = 2.112, 2.022, 2.099 for seeds 0, 1, 2). Over four seeds the mean must be
+    # within 1.5% and each run within 1.5% plus 2 of its reported standard errors
+    # (which miss part of the feedback error, measured ~1.5x). Delta(5) = 1.0346 is
+    # ill-conditioned (it hangs on the separatrix of SCS's particle: a 1% error of
+    # Delta0 moves it ~5%): its mean is checked at 5%.
+    reference = {"q": 1.92480541, "1.0": 1.86300263, "5.0": 1.03457808}
+    runs = []
+    for seed in range(4):
+        code, out, err = _run(monkeypatch, capsys, "--seed", str(seed), "--json")
+        assert code == 0, err
+        runs.append(json.loads(out))
+    q = np.array([r["q_final"] for r in runs])
+    q_err = np.array([r["q_final_stderr"] for r in runs])
+    d1 = np.array([r["delta_tau_late"]["1.0"] for r in runs])
+    d1_err = np.array([r["delta_tau_late_stderr"]["1.0"] for r in runs])
+    d5 = np.array([r["delta_tau_late"]["5.0"] for r in runs])
+    assert abs(np.mean(q) / reference["q"] - 1) <= 0.015, q
+    assert abs(np.mean(d1) / reference["1.0"] - 1) <= 0.015, d1
+    assert np.all(np.abs(q - reference["q"]) <= 0.015 * reference["q"] + 2 * q_err), q
+    assert np.all(
+        np.abs(d1 - reference["1.0"]) <= 0.015 * reference["1.0"] + 2 * d1_err
+    ), d1
+    assert abs(np.mean(d5) / reference["5.0"] - 1) <= 0.05, d5

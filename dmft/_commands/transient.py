@@ -32,7 +32,7 @@ from ._app import (
 
 
 # Defaults: paths per pass, passes and discarded passes (see TwoTimeOptions).
-SAMPLES, PASSES, BURN_IN = 2000, 16, 4
+SAMPLES, PASSES, BURN_IN = 2000, 32, 4
 
 # The late window over which m, q and C(t + tau, t) are averaged: the second half of
 # [0, t1] (at g = 2 from q0 = 0.5 the transient is over by t ~ 30; the wider window

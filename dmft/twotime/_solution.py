@@ -19,23 +19,27 @@ class TwoTimeSolution(eqx.Module):
     of $M$ fresh paths), and each `*_stderr` is the standard error of that average
     from the spread of the passes, $\\mathrm{std}/\\sqrt{K}$ over the $K$ kept
     passes. It is the error given the driving covariance; the error of the driving
-    covariance itself feeds back through $\\eta$ and adds to it (see the
-    measurements in tests/test_twotime_stationary.py), so estimate the total error
-    from a few solves with different keys where it matters, as the tests do. With
+    covariance itself feeds back through $\\eta$ and adds to it: at $g = 2$,
+    $M = 2000$ and 12 kept passes the spread over keys of the late-time $q$ is
+    1.5-2 times its reported standard error, and $C(t + \\tau, t)$ at lags of
+    several correlation times is ill-conditioned (a 1% error of $q$ moves
+    $C(t + 5, t)$ by ~5%). Estimate the total error from a few solves with different
+    keys where it matters, as the tests do. With
     `passes=0` (the marching fixed point only) each `*_stderr` is the standard error
     of the sample average over the $M$ paths, $\\sqrt{\\mathrm{Var}/M}$.
 
     The responses are $R(t, t') = E[\\partial h(t) / \\partial u(t')]$ and
     $R_\\phi(t, t') = E[\\partial \\phi(h(t)) / \\partial u(t')]$ to an input $u$ on a
-    single neuron, from forward-mode derivatives of `response_samples` sample paths
-    (with $\\eta$, $m_\\phi$ held fixed: one neuron's input does not move the
-    population). With independent couplings $W_{ij}$, $W_{ji}$ the effective process
+    single neuron, from forward-mode derivatives of `response_samples` paths of the
+    last pass (with $\\eta$, $m_\\phi$ held fixed: one neuron's input does not move
+    the population). With independent couplings $W_{ij}$, $W_{ji}$ the effective process
     has no reaction term, so $R(t, t') = e^{-(t - t')}$ for $t > t'$ on every path
     (zero sampling error) and $R_\\phi(t, t') = E[\\phi'(h(t))] e^{-(t - t')}$, whose
     standard error is `response_phi_stderr`. On the grid the input is a hat function
     of unit integral, so $R$ is $e^{-(t - t')}$ averaged over it: $R(t, t) = 1/2$ (the
-    midpoint of the jump; 0 and 1 at the grid's ends), $O(\\Delta t^2)$ off elsewhere but $O(\\Delta t)$ in the
-    column $t' = t_0$, where the hat is cut in half.
+    midpoint of the jump; 0 and 1 at the grid's ends), $O(\\Delta t^2)$ off
+    elsewhere but $O(\\Delta t)$ in the column $t' = t_0$, where the hat is cut in
+    half.
 
     **Fields:** `ts`, `m`, `q`, `C`, `m_phi`, `C_phi`, their `*_stderr`, `response`,
     `response_phi`, `response_phi_stderr` (zeros when `response_samples=0`),
