@@ -294,3 +294,29 @@ def test_bad_initial_and_drive(getkey):
             key=getkey(),
             drive=jnp.ones(4),
         )
+
+
+def test_no_defaults_built_at_import():
+    # Issue 16: defaults built when `dmft` was imported kept that precision (float32
+    # when x64 was enabled after the import). They are built at call time now.
+    import inspect
+
+    parameters = inspect.signature(dmft.solve_two_time).parameters
+    assert parameters["initial"].default is None
+    assert parameters["options"].default is None
+
+
+def test_memory_estimate_refuses_before_work(getkey):
+    # Issue 18: grids x samples beyond `max_memory` aborted XLA; now a ValueError
+    # naming the limit, raised before anything is compiled or allocated.
+    options = dmft.TwoTimeOptions(n_samples=2000)
+    assert options.memory_bytes(501) < 2**30
+    with pytest.raises(ValueError, match="max_memory"):
+        options.check_memory(10**9)
+    with pytest.raises(ValueError, match="max_memory"):
+        dmft.solve_two_time(
+            dmft.NetworkEnsemble(),
+            jnp.linspace(0.0, 1.0, 11),
+            key=getkey(),
+            options=dmft.TwoTimeOptions(n_samples=100, max_memory=1e3),
+        )
