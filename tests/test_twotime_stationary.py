@@ -106,11 +106,11 @@ def test_long_times_reach_stationary_scs(sigma_b, noise, getkey):
             times, values, errors = sol.autocorrelation(tau)
             late[k, j] = np.mean(values[times >= 30.0])
             single[k, j] = np.mean(errors[times >= 30.0])
-    # The error is measured over keys: the M paths coupled through the estimated
-    # C_phi fluctuate like a network of M neurons, and the late-window average does
-    # not remove that (it is correlated over t). Four keys estimate that spread
-    # poorly, so it is floored at twice the single-pass stderr (the feedback factor
-    # measured at g = 2). 4 standard errors of the mean over keys, plus 1e-2 for the
+    # The error is measured over keys: the error of the driving C_phi feeds back
+    # through eta (the reported stderr, from the spread of the passes, misses it),
+    # and the late-window average does not remove that (it is correlated over t).
+    # Four keys estimate that spread poorly, so it is floored at twice the reported
+    # stderr (the feedback factor measured at g = 2: 1.5-2). 4 standard errors of the mean over keys, plus 1e-2 for the
     # O(dt^2) Heun error (~3e-3 relative at dt = 0.1) and what remains of the
     # transient at t = 30.
     spread = np.maximum(np.std(late, axis=0, ddof=1), 2 * np.mean(single, axis=0))
