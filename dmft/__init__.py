@@ -117,7 +117,6 @@ from .training import (
 from .twotime import (
     GaussianInitial as GaussianInitial,
     TwoTimeOptions as TwoTimeOptions,
-    TwoTimeResult as TwoTimeResult,
     TwoTimeSolution as TwoTimeSolution,
     solve_two_time as solve_two_time,
 )

@@ -196,7 +196,7 @@ def test_not_converged_says_so_and_sweeps_compile_once(getkey):
         initial = dmft.GaussianInitial(0.0, q0)
         sol = solve(dmft.NetworkEnsemble(sigma_w=g), initial, getkey())
         assert not bool(sol.converged)
-        assert sol.result == dmft.TwoTimeResult.max_iterations_reached
+        assert sol.result == dmft.RESULTS.max_iterations_reached
         assert int(sol.iterations) == 2
         # The first window fails; the later windows are not run.
         history = np.asarray(sol.history)
@@ -206,7 +206,8 @@ def test_not_converged_says_so_and_sweeps_compile_once(getkey):
 
 def test_marching_windows_reach_the_plain_picard_fixed_point(getkey):
     # Causality makes the fixed point of the windowed iteration that of plain Picard
-    # iteration over the whole grid (window >= n - 1), for the same random numbers.
+    # iteration over the whole grid (window >= n - 1), for the same random numbers
+    # (the marching stage alone: passes=0).
     # With tol = 1e-9 both stop within ~1e-8 of it; 1e-6 leaves room for the
     # amplification of that residual through the self-consistency at g = 2.
     ts = jnp.linspace(0.0, 10.0, 101)
@@ -220,7 +221,11 @@ def test_marching_windows_reach_the_plain_picard_fixed_point(getkey):
             initial,
             key=key,
             options=dmft.TwoTimeOptions(
-                n_samples=200, tol=1e-9, window=window, response_samples=4
+                n_samples=200,
+                tol=1e-9,
+                window=window,
+                response_samples=4,
+                passes=0,
             ),
         )
         for window in (7, 100)
@@ -240,6 +245,11 @@ def test_marching_windows_reach_the_plain_picard_fixed_point(getkey):
         (dict(n_samples=0), "n_samples"),
         (dict(n_samples=-3), "n_samples"),
         (dict(n_samples=2.5), "n_samples"),
+        (dict(n_samples=1), "n_samples"),
+        (dict(passes=5, burn_in=4), "passes"),
+        (dict(passes=-1), "passes"),
+        (dict(burn_in=-1), "burn_in"),
+        (dict(max_memory=0.0), "max_memory"),
         (dict(damping=0.0), "damping"),
         (dict(damping=1.5), "damping"),
         (dict(damping=float("nan")), "damping"),
@@ -283,4 +293,30 @@ def test_bad_initial_and_drive(getkey):
             jnp.linspace(0, 1, 5),
             key=getkey(),
             drive=jnp.ones(4),
+        )
+
+
+def test_no_defaults_built_at_import():
+    # Issue 16: defaults built when `dmft` was imported kept that precision (float32
+    # when x64 was enabled after the import). They are built at call time now.
+    import inspect
+
+    parameters = inspect.signature(dmft.solve_two_time).parameters
+    assert parameters["initial"].default is None
+    assert parameters["options"].default is None
+
+
+def test_memory_estimate_refuses_before_work(getkey):
+    # Issue 18: grids x samples beyond `max_memory` aborted XLA; now a ValueError
+    # naming the limit, raised before anything is compiled or allocated.
+    options = dmft.TwoTimeOptions(n_samples=2000)
+    assert options.memory_bytes(501) < 2**30
+    with pytest.raises(ValueError, match="max_memory"):
+        options.check_memory(10**9)
+    with pytest.raises(ValueError, match="max_memory"):
+        dmft.solve_two_time(
+            dmft.NetworkEnsemble(),
+            jnp.linspace(0.0, 1.0, 11),
+            key=getkey(),
+            options=dmft.TwoTimeOptions(n_samples=100, max_memory=1e3),
         )

@@ -5,10 +5,15 @@ from typing import Annotated
 
 import jax.numpy as jnp
 import jax.random as jr
-import numpy as np
 
-from .._ensemble import NetworkEnsemble
-from ..twotime import GaussianInitial, TwoTimeOptions, solve_two_time
+from .. import (
+    RESULTS,
+    GaussianInitial,
+    NetworkEnsemble,
+    TwoTimeOptions,
+    result_name,
+    solve_two_time,
+)
 from ._app import (
     GOption,
     JsonOption,
@@ -18,6 +23,7 @@ from ._app import (
     PhiOption,
     SigmaBOption,
     app,
+    check_result,
     emit,
     option,
     parse_phi,
@@ -25,8 +31,17 @@ from ._app import (
 )
 
 
-# The late window over which C(t + tau, t) is averaged: the last 10% of [0, t1].
-LATE_FRACTION = 0.1
+# Defaults: paths per pass, passes and discarded passes (see TwoTimeOptions).
+SAMPLES, PASSES, BURN_IN = 2000, 32, 4
+
+# The late window over which m, q and C(t + tau, t) are averaged: the second half of
+# [0, t1] (at g = 2 from q0 = 0.5 the transient is over by t ~ 30; the wider window
+# shrinks the run-to-run spread of q_final against the last 10%: 1.3% against 2.0%
+# over 6 seeds at the defaults).
+LATE_FRACTION = 0.5
+
+# Fewer sampled paths than this give sampling errors of tens of percent.
+MIN_SAMPLES = 100
 
 
 @app.command("transient")
@@ -42,8 +57,13 @@ def transient(
     t1: Annotated[float, option("--t1", "End time.")] = 100.0,
     dt: Annotated[float, option("--dt", "Time-grid step (Heun on the grid).")] = 0.2,
     samples: Annotated[
-        int, option("--samples", "Sampled paths M (error ~ M^-1/2).")
-    ] = 2000,
+        int,
+        option("--samples", f"Sampled paths M per pass, >= {MIN_SAMPLES}."),
+    ] = SAMPLES,
+    passes: Annotated[
+        int,
+        option("--passes", "Independent passes averaged (error ~ (M passes)^-1/2)."),
+    ] = PASSES,
     max_iterations: Annotated[
         int, option("--max-iterations", "Iterations before giving up.")
     ] = 300,
@@ -54,10 +74,11 @@ def transient(
     seed: Annotated[int, option("--seed", "Random seed.")] = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """Solve the two-time DMFT on [0, t1] from h(0) ~ N(m0, q0): m, q at t1 and
-    C(t + tau, t) averaged over the last 10% of the run. The defaults (M = 2000
-    paths, dt = 0.2, 501 times) take about a minute on 2 CPU cores; the sampling
-    error of C is a few percent (more --samples to reduce it)."""
+    """Solve the two-time DMFT on [0, t1] from h(0) ~ N(m0, q0). Reports m and q at
+    t1 (m_t1, q_t1), and m, q and C(t + tau, t) averaged over the late window
+    [t1/2, t1] (m_final, q_final, delta_tau_late), each with a standard error. The
+    defaults (t1 = 100, dt = 0.2: 501 times, M = 2000 paths, 32 passes) take about
+    16 s of CPU; at g = 2 q_final is then within ~1% of the stationary value."""
     use_float64()
     # Everything is checked before any computation.
     ensemble = NetworkEnsemble(
@@ -69,8 +90,22 @@ def transient(
         noise=noise,
     )
     initial = GaussianInitial(m0, q0)
+    if samples < MIN_SAMPLES:
+        raise ValueError(
+            f"--samples must be >= {MIN_SAMPLES} (the sampling error ~ "
+            f"samples^-1/2 would swamp the result); got {samples}."
+        )
+    if passes < 3:
+        raise ValueError(
+            f"--passes must be >= 3 (one burn-in pass and two for the error bars); "
+            f"got {passes}."
+        )
     options = TwoTimeOptions(
-        n_samples=samples, max_iterations=max_iterations, response_samples=0
+        n_samples=samples,
+        max_iterations=max_iterations,
+        passes=passes,
+        burn_in=min(BURN_IN, passes - 2),
+        response_samples=0,
     )
     if not (math.isfinite(t1) and t1 > 0):
         raise ValueError(f"--t1 must be finite and > 0; got {t1}.")
@@ -81,41 +116,49 @@ def transient(
     taus = [x for x in (1.0, 5.0) if x <= late] if tau is None else list(tau)
     if not all(math.isfinite(x) and 0 <= x <= late for x in taus):
         raise ValueError(
-            f"--tau must lie in [0, {late:g}] (0.9 t1, so that the late window "
+            f"--tau must lie in [0, {late:g}] (t1/2, so that the late window "
             f"exists); got {taus}."
         )
-
     steps = max(2, round(t1 / dt))
+    try:
+        options.check_memory(steps + 1)
+    except ValueError:
+        raise ValueError(
+            f"--t1 {t1:g} / --dt {dt:g} = {steps} steps with --samples {samples} "
+            f"needs about {options.memory_bytes(steps + 1) / 2**30:.3g} GiB, more "
+            f"than the {options.max_memory / 2**30:.3g} GiB limit: use a shorter "
+            "--t1, a larger --dt or fewer --samples."
+        ) from None
+
     ts = jnp.linspace(0.0, t1, steps + 1)
     sol = solve_two_time(
         ensemble, ts, initial, key=jr.key(seed), options=options, throw=False
     )
     delta, delta_err = {}, {}
     for x in taus:
-        times, values, errors = sol.autocorrelation(x)
-        window = times >= late
-        delta[str(float(x))] = float(np.mean(values[window]))
-        delta_err[str(float(x))] = float(np.mean(errors[window]))
-    converged = bool(sol.converged)
+        delta[str(float(x))], delta_err[str(float(x))] = sol.late_window(late, x)
+    q_late, q_late_err = sol.late_window(late)
+    m_late, m_late_err = sol.late_window_mean(late)
     emit(
         {
-            "converged": converged,
+            "converged": bool(sol.converged),
+            "status": result_name(sol.result),
             "iterations": int(sol.iterations),
-            "m_final": float(sol.m[-1]),
-            "q_final": float(sol.q[-1]),
-            "m_final_stderr": float(sol.m_stderr[-1]),
-            "q_final_stderr": float(sol.q_stderr[-1]),
+            "m_final": m_late,
+            "q_final": q_late,
+            "m_final_stderr": m_late_err,
+            "q_final_stderr": q_late_err,
             "delta_tau_late": delta,
             "delta_tau_late_stderr": delta_err,
+            "late_window": [float(ts[0] + late), float(ts[-1])],
+            "m_t1": float(sol.m[-1]),
+            "q_t1": float(sol.q[-1]),
+            "m_t1_stderr": float(sol.m_stderr[-1]),
+            "q_t1_stderr": float(sol.q_stderr[-1]),
             "samples": samples,
+            "passes": passes,
             "dt": float(ts[1] - ts[0]),
         },
         as_json,
     )
-    if not converged:
-        # The numbers above are printed for inspection; the exit status says failure
-        # (`dmft.cli:main` turns this into one line on stderr and exit status 1).
-        raise RuntimeError(
-            "the two-time DMFT iteration did not converge; increase "
-            "--max-iterations or --samples."
-        )
+    check_result(sol.result, RESULTS)

@@ -4,20 +4,7 @@ import equinox as eqx
 import numpy as np
 from jaxtyping import Array, Bool, Float, Int
 
-
-class TwoTimeResult(eqx.Enumeration):
-    """Outcome of the two-time DMFT iteration."""
-
-    successful = ""
-    max_iterations_reached = (
-        "The two-time DMFT iteration did not converge within `max_iterations`. Try "
-        "increasing `max_iterations`, stronger damping (smaller `damping`), more "
-        "`n_samples`, or a larger `tol`."
-    )
-    nonfinite = (
-        "The two-time DMFT iteration produced a non-finite value (the sampled process "
-        "diverged). Try stronger damping (smaller `damping`) or a finer time grid."
-    )
+from .._results import RESULTS
 
 
 class TwoTimeSolution(eqx.Module):
@@ -28,33 +15,38 @@ class TwoTimeSolution(eqx.Module):
     $C_\\phi(t, t') = E[\\phi(h(t)) \\phi(h(t'))]$ (not centred: it is the covariance of
     the recurrent input $\\eta / \\sigma_w$), $m_\\phi(t) = E[\\phi(h(t))]$.
 
-    Each `*_stderr` is the standard error of the sample average over the $M$ paths of
-    the last iteration, $\\sqrt{\\mathrm{Var}/M}$: the sampling error given the
-    self-consistent $C_\\phi$. The error of $C_\\phi$ itself feeds back through
-    $\\eta$: the $M$ paths, coupled through the estimated $C_\\phi$, behave like a
-    network of $M$ neurons. In the chaotic state (tanh, $g = 2$, $M = 2000$-$4000$) the
-    spread of $C(t, t')$ over keys is about twice `C_stderr` at equal times and up
-    to four times at lags of several correlation times, and it is correlated over
-    $t$, so averaging over late times does not reduce it. Estimate the total error
-    from a few solves with different keys, as the tests do.
+    The moments are averages over the independent passes of `TwoTimeOptions` (each
+    of $M$ fresh paths), and each `*_stderr` is the standard error of that average
+    from the spread of the passes, $\\mathrm{std}/\\sqrt{K}$ over the $K$ kept
+    passes. It is the error given the driving covariance; the error of the driving
+    covariance itself feeds back through $\\eta$ and adds to it: at $g = 2$,
+    $M = 2000$ and 12 kept passes the spread over keys of the late-time $q$ is
+    1.5-2 times its reported standard error, and $C(t + \\tau, t)$ at lags of
+    several correlation times is ill-conditioned (a 1% error of $q$ moves
+    $C(t + 5, t)$ by ~5%). Estimate the total error from a few solves with different
+    keys where it matters, as the tests do. With
+    `passes=0` (the marching fixed point only) each `*_stderr` is the standard error
+    of the sample average over the $M$ paths, $\\sqrt{\\mathrm{Var}/M}$.
 
     The responses are $R(t, t') = E[\\partial h(t) / \\partial u(t')]$ and
     $R_\\phi(t, t') = E[\\partial \\phi(h(t)) / \\partial u(t')]$ to an input $u$ on a
-    single neuron, from forward-mode derivatives of `response_samples` sample paths
-    (with $\\eta$, $m_\\phi$ held fixed: one neuron's input does not move the
-    population). With independent couplings $W_{ij}$, $W_{ji}$ the effective process
+    single neuron, from forward-mode derivatives of `response_samples` paths of the
+    last pass (with $\\eta$, $m_\\phi$ held fixed: one neuron's input does not move
+    the population). With independent couplings $W_{ij}$, $W_{ji}$ the effective process
     has no reaction term, so $R(t, t') = e^{-(t - t')}$ for $t > t'$ on every path
     (zero sampling error) and $R_\\phi(t, t') = E[\\phi'(h(t))] e^{-(t - t')}$, whose
     standard error is `response_phi_stderr`. On the grid the input is a hat function
     of unit integral, so $R$ is $e^{-(t - t')}$ averaged over it: $R(t, t) = 1/2$ (the
-    midpoint of the jump; 0 and 1 at the grid's ends), $O(\\Delta t^2)$ off elsewhere but $O(\\Delta t)$ in the
-    column $t' = t_0$, where the hat is cut in half.
+    midpoint of the jump; 0 and 1 at the grid's ends), $O(\\Delta t^2)$ off
+    elsewhere but $O(\\Delta t)$ in the column $t' = t_0$, where the hat is cut in
+    half.
 
     **Fields:** `ts`, `m`, `q`, `C`, `m_phi`, `C_phi`, their `*_stderr`, `response`,
     `response_phi`, `response_phi_stderr` (zeros when `response_samples=0`),
-    `iterations` (in all windows), `history` (the change per iteration of each
-    marching window, `history[k, :]` for window `k`; zero after its last iteration),
-    `result` (a `TwoTimeResult`).
+    `iterations` (marching iterations in all windows), `history` (the change per
+    iteration of each marching window, `history[k, :]` for window `k`; zero after
+    its last iteration), `result` (a `dmft.RESULTS`: `successful`,
+    `max_iterations_reached` or `nonfinite`).
     """
 
     ts: Float[Array, " n"]
@@ -72,12 +64,12 @@ class TwoTimeSolution(eqx.Module):
     response_phi_stderr: Float[Array, "n n"]
     iterations: Int[Array, ""]
     history: Float[Array, "windows max_iterations"]
-    result: TwoTimeResult
+    result: RESULTS
 
     @property
     def converged(self) -> Bool[Array, ""]:
         """Whether the iteration met its tolerance."""
-        return self.result == TwoTimeResult.successful
+        return self.result == RESULTS.successful
 
     def autocorrelation(
         self, tau: float
@@ -102,3 +94,52 @@ class TwoTimeSolution(eqx.Module):
         values = np.array([np.interp(s, ts, C[r]) for r, s in zip(rows, lagged)])
         stderr = np.array([np.interp(s, ts, err[r]) for r, s in zip(rows, lagged)])
         return ts[rows], values, stderr
+
+    def late_window(self, start: float, tau: float = 0.0) -> tuple[float, float]:
+        """The average of $C(t, t - \\tau)$ over the grid times $t \\ge$ `start`
+        (with $t - \\tau$ interpolated linearly), and a standard error for it; on a
+        concrete solution (not under jit). $\\tau = 0$ averages $q(t)$.
+
+        The standard error is the window average of `C_stderr`, an upper bound of the
+        standard error of the window average of the estimate (the standard deviation of
+        a mean is at most the mean of the standard deviations, whatever the correlation
+        over $t$).
+
+        **Arguments:**
+
+        - `start`: the first time of the window, in `[ts[0], ts[-1]]`.
+        - `tau`: the lag $\\tau \\in [0$, `start - ts[0]`$]$.
+
+        **Returns:** `(mean, stderr)` as Python floats.
+
+        **Raises:** `ValueError` for a window or lag outside the grid.
+        """
+        ts = np.asarray(self.ts)
+        if not ts[0] <= start <= ts[-1]:
+            raise ValueError(
+                f"`start` must lie in [{ts[0]}, {ts[-1]}] (the grid); got {start}."
+            )
+        if not 0 <= tau <= start - ts[0]:
+            raise ValueError(
+                f"`tau` must lie in [0, {start - ts[0]}] (start - ts[0], so that "
+                f"every lagged time is on the grid); got {tau}."
+            )
+        times, values, errors = self.autocorrelation(tau)
+        window = times >= start - 1e-12 * (ts[-1] - ts[0])
+        return float(np.mean(values[window])), float(np.mean(errors[window]))
+
+    def late_window_mean(self, start: float) -> tuple[float, float]:
+        """The average of $m(t)$ over the grid times $t \\ge$ `start`, and the window
+        average of `m_stderr` (an upper bound of its standard error, as in
+        `late_window`); on a concrete solution.
+
+        **Raises:** `ValueError` for a `start` outside the grid.
+        """
+        ts = np.asarray(self.ts)
+        if not ts[0] <= start <= ts[-1]:
+            raise ValueError(
+                f"`start` must lie in [{ts[0]}, {ts[-1]}] (the grid); got {start}."
+            )
+        window = ts >= start - 1e-12 * (ts[-1] - ts[0])
+        m, err = np.asarray(self.m), np.asarray(self.m_stderr)
+        return float(np.mean(m[window])), float(np.mean(err[window]))

@@ -11,21 +11,26 @@ import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import NetworkEnsemble
+from .._results import RESULTS
+from .._validation import concrete
 from ._causal_factor import causal_factor_rows, inverse_rows
 from ._options import GaussianInitial, TwoTimeOptions
 from ._process import effective_paths
 from ._response import path_response
-from ._solution import TwoTimeResult, TwoTimeSolution
+from ._solution import TwoTimeSolution
 
 
 def _check_grid(ts: ArrayLike) -> Array:
-    if isinstance(ts, jax.core.Tracer):  # under jit: only the shape can be checked
+    if concrete(ts) is None:  # under jit: only the shape can be checked
         if ts.ndim != 1 or ts.shape[0] < 2:
             raise ValueError(
                 f"`ts` must be a 1-D grid of >= 2 times; got shape {ts.shape}."
             )
         return ts
-    grid = np.asarray(ts, dtype=float)
+    try:
+        grid = np.asarray(concrete(ts), dtype=float)
+    except ValueError as error:
+        raise ValueError(f"`ts` {error}") from None
     if grid.ndim != 1 or grid.size < 2:
         raise ValueError(
             f"`ts` must be a 1-D grid of >= 2 times; got shape {grid.shape}."
@@ -47,20 +52,21 @@ def _drive_on_grid(drive, ts: Array) -> Array:
             f"`drive` must be a scalar function of t or an array of shape {ts.shape} "
             f"(one value per grid time); got shape {values.shape}."
         )
-    if not isinstance(values, jax.core.Tracer) and not bool(
-        jnp.all(jnp.isfinite(values))
-    ):
+    known = concrete(values)
+    if known is not None and not np.all(np.isfinite(known)):
         raise ValueError("`drive` must be finite on the grid.")
     return values
 
 
 def _mean_and_covariance(x: Float[Array, "n M"], centre: bool, dtype):
     """Sample mean and (centred or raw) second moment over the $M$ paths (columns),
-    with their standard errors, computed in `x`'s dtype and returned in `dtype`."""
+    with their standard errors, computed in `x`'s dtype and returned in `dtype`. Both
+    are unbiased: the centred covariance divides by $M - 1$ (dividing by $M$ would
+    bias it by $-C/M$), the raw second moment by $M$."""
     M = x.shape[1]
     mean = jnp.mean(x, axis=1)
     d = x - mean[:, None] if centre else x
-    cov = d @ d.T / M
+    cov = d @ d.T / (M - 1 if centre else M)
     fourth = d**2 @ (d**2).T / M
     cov_err = jnp.sqrt(jnp.maximum(fourth - cov**2, 0.0) / M)
     mean_err = jnp.sqrt(
@@ -260,32 +266,37 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
         jnp.arange(starts.shape[0]),
     )
     *_, forcing, h, p = state
-    m, m_err, C, C_err = _mean_and_covariance(h, centre=True, dtype=ts.dtype)
-    m_phi, _, c_phi, c_phi_err = _mean_and_covariance(
-        p[:n], centre=False, dtype=ts.dtype
-    )
+    responding = (forcing, h0[:K], bm_keys[:K])
+    if options.passes == 0:
+        m, m_err, C, C_err = _mean_and_covariance(h, centre=True, dtype=ts.dtype)
+        m_phi, _, c_phi, c_phi_err = _mean_and_covariance(
+            p[:n], centre=False, dtype=ts.dtype
+        )
+    else:
+        (m, C, m_phi, c_phi), (m_err, C_err, _, c_phi_err), responding = _passes(
+            ensemble, ts, drive, initial, options, key, state[0], state[1], noise
+        )
 
     if K > 0:
-        responses = path_response(
-            ts.astype(dtype), forcing.T, h0[:K], noise, bm_keys[:K], phi
-        )
+        forcing, h0_k, keys_k = responding
+        responses = path_response(ts.astype(dtype), forcing.T, h0_k, noise, keys_k, phi)
         response, response_phi, response_phi_err = (
             r.astype(ts.dtype) for r in responses
         )
     else:
         response = response_phi = response_phi_err = jnp.zeros((n, n), ts.dtype)
 
-    result = TwoTimeResult.where(
+    result = RESULTS.where(
         (status == _NONFINITE) | ~jnp.all(jnp.isfinite(C)),
-        TwoTimeResult.nonfinite,
-        TwoTimeResult.where(
+        RESULTS.nonfinite,
+        RESULTS.where(
             status == _RUNNING,
-            TwoTimeResult.successful,
-            TwoTimeResult.max_iterations_reached,
+            RESULTS.successful,
+            RESULTS.max_iterations_reached,
         ),
     )
     if throw:
-        history = result.error_if(history, result != TwoTimeResult.successful)
+        history = result.error_if(history, result != RESULTS.successful)
     return TwoTimeSolution(
         ts=ts,
         m=m,
@@ -306,18 +317,96 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     )
 
 
+def _passes(ensemble, ts, drive, initial, options, key, c_phi, m_phi, noise):
+    """Stage 2 of `TwoTimeOptions`: independent passes over the whole grid, each with
+    fresh random numbers, from the marching solution `c_phi`, `m_phi`.
+
+    **Returns:** `(means, stderrs, responding)`: the averages of $m$, $C$, $m_\\phi$,
+    $C_\\phi$ over the kept passes, their standard errors from the spread of the
+    passes, and the forcing, initial values and Brownian keys of the first
+    `response_samples` paths of the last pass.
+    """
+    M, n, K = options.n_samples, ts.shape[0], options.response_samples
+    dtype = jnp.dtype(options.dtype)
+    jitter = _JITTER[options.dtype] if options.jitter is None else options.jitter
+    sw2 = ensemble.sigma_w**2
+    zeros = jnp.zeros((n, n), ts.dtype)
+    grid = ts.astype(dtype)
+
+    def sample(driver_c, driver_m, key):
+        """One pass: $M$ fresh paths driven by $\\sigma_w^2$ `driver_c` and
+        `driver_m`; unbiased estimates of $m$, $C$, $m_\\phi$, $C_\\phi$."""
+        key_z, key_b, key_h0, key_bm = jr.split(key, 4)
+        z = jr.normal(key_z, (n, M), ts.dtype).astype(dtype)
+        b = ensemble.mean_b + ensemble.sigma_b * jr.normal(key_b, (M,), ts.dtype)
+        h0 = initial.mean + jnp.sqrt(initial.variance) * jr.normal(
+            key_h0, (M,), ts.dtype
+        )
+        bm_keys = jr.split(key_bm, M)
+        factor = causal_factor_rows(sw2 * driver_c, zeros, jnp.asarray(0), n, jitter)
+        mean_part = (ensemble.mean_w * driver_m + drive).astype(dtype)
+        f = factor.astype(dtype) @ z + b.astype(dtype)[None, :] + mean_part[:, None]
+        h = effective_paths(grid, f, h0.astype(dtype), noise, bm_keys)
+        m, _, C, _ = _mean_and_covariance(h, centre=True, dtype=ts.dtype)
+        m_phi, _, c, _ = _mean_and_covariance(
+            ensemble.phi(h), centre=False, dtype=ts.dtype
+        )
+        responding = (f[:, :K], h0[:K].astype(dtype), bm_keys[:K])
+        return (m, C, m_phi, c), responding
+
+    def one(carry, k_key):
+        k, key = k_key
+        driver_c, driver_m, count, mean, m2, _ = carry
+        estimate, responding = sample(driver_c, driver_m, key)
+        kept = k >= options.burn_in
+        # Welford's running mean and sum of squared deviations over the kept passes.
+        new_count = count + 1
+        delta = jax.tree.map(lambda x, mu: x - mu, estimate, mean)
+        new_mean = jax.tree.map(lambda mu, d: mu + d / new_count, mean, delta)
+        new_m2 = jax.tree.map(
+            lambda s, d, x, mu: s + d * (x - mu), m2, delta, estimate, new_mean
+        )
+
+        def pick(a, b):
+            return jax.tree.map(lambda x, y: jnp.where(kept, x, y), a, b)
+
+        count, mean, m2 = pick((new_count, new_mean, new_m2), (count, mean, m2))
+        # Burn-in: D <- F_M(D). Then D is the running average of the kept estimates.
+        driver = pick((mean[3], mean[2]), (estimate[3], estimate[2]))
+        return (*driver, count, mean, m2, responding), None
+
+    like = (m_phi, c_phi, m_phi, c_phi)
+    zero = jax.tree.map(jnp.zeros_like, like)
+    responding = (
+        jnp.zeros((n, K), dtype),
+        jnp.zeros((K,), dtype),
+        jr.split(key, K) if K > 0 else jr.split(key, 1)[:0],
+    )
+    count = jnp.asarray(0, ts.dtype)
+    keys = jr.split(jr.fold_in(key, 1), options.passes)
+    (*_, count, mean, m2, responding), _ = lax.scan(
+        one,
+        (c_phi, m_phi, count, zero, zero, responding),
+        (jnp.arange(options.passes), keys),
+    )
+    stderr = jax.tree.map(
+        lambda s: jnp.sqrt(jnp.maximum(s, 0.0) / ((count - 1) * count)), m2
+    )
+    return mean, stderr, responding
+
+
 def solve_two_time(
     ensemble: NetworkEnsemble,
     ts: Float[ArrayLike, " n"],
-    initial: GaussianInitial = GaussianInitial(),
+    initial: GaussianInitial | None = None,
     *,
     key: PRNGKeyArray,
     drive: Callable[[Array], Array] | Float[ArrayLike, " n"] | None = None,
-    options: TwoTimeOptions = TwoTimeOptions(),
+    options: TwoTimeOptions | None = None,
     throw: bool = True,
 ) -> TwoTimeSolution:
     """Solve the dynamic mean-field theory of a random rate network from an arbitrary
-    initial condition, by iterating its effective single-neuron process.
+    initial condition, by sampling its effective single-neuron process.
 
     For $N \\to \\infty$ every neuron of the network of `ensemble` follows
 
@@ -327,13 +416,27 @@ def solve_two_time(
     with $b \\sim N(\\bar b, \\sigma_b^2)$ fixed per neuron, $\\eta$ a centred Gaussian
     process of covariance $\\sigma_w^2 C_\\phi(t, t')$, and self-consistency
     $C_\\phi(t, t') = E[\\phi(h(t)) \\phi(h(t'))]$, $m_\\phi(t) = E[\\phi(h(t))]$.
-    Starting from the frozen guess $h(t) = h(t_0)$, each iteration samples $M$ paths
-    of $\\eta$ (symmetric root of $\\sigma_w^2 C_\\phi$), integrates the $M$ SDEs with
-    diffrax, re-estimates $C_\\phi$ and $m_\\phi$ and mixes them in with the damping
-    (see `TwoTimeOptions`). The whole iteration is one jitted `lax.while_loop`.
     No time-translation invariance is assumed: transients, non-stationary drives and
     the relaxation to the stationary state of Sompolinsky, Crisanti & Sommers (1988)
     all come out of the same solve.
+
+    The algorithm (details in `TwoTimeOptions`), one jitted program:
+
+    1. *Marching.* From the frozen guess $h(t) = h(t_0)$, the grid is covered in
+       windows of `window` points. In each window, with everything earlier fixed,
+       the rows of $\\sigma_w^2 C_\\phi$ are given a causal (lower-triangular,
+       jittered Cholesky) factor $L$, the paths $\\eta = L z$ of $M$ neurons are
+       drawn from the same standard normals $z$ in every iteration, the $M$ paths are
+       integrated by Heun steps on the grid, and $C_\\phi$, $m_\\phi$ are
+       re-estimated, until their change is below `tol` (a `lax.while_loop` per
+       window inside a `lax.scan` over windows).
+    2. *Independent passes.* The marching fixed point is biased by $O(1/M)$ (it is a
+       nonlinear function of the frozen $z$). From it, `passes` passes over the
+       whole grid each draw fresh $z$, biases, initial values and Brownian paths;
+       after `burn_in` passes the driving $C_\\phi$, $m_\\phi$ is the running
+       average of the estimates, and the solution is the average over the kept
+       passes, with standard errors from their spread. The response functions are
+       forward-mode derivatives of `response_samples` paths of the last pass.
 
     **Arguments:**
 
@@ -341,19 +444,22 @@ def solve_two_time(
       $\\bar b$, $\\sigma$).
     - `ts`: strictly increasing grid of times; `ts[0]` is the initial time. The
       integrator steps on this grid (second order: choose $\\Delta t \\lesssim 0.1$).
-    - `initial`: the distribution of $h(t_0)$.
+    - `initial`: the distribution of $h(t_0)$; `None` for `GaussianInitial()`,
+      $N(0, 1)$, built in the current precision.
     - `key`: a `jax.random` key.
     - `drive`: the input $I(t)$ common to all neurons: a scalar function of $t$ or its
       values on `ts` (e.g. a sinusoid, Rajan, Abbott & Sompolinsky 2010); `None` for 0.
-    - `options`: a `TwoTimeOptions`.
-    - `throw`: raise if the iteration did not converge; otherwise inspect
-      `solution.result`.
+    - `options`: a `TwoTimeOptions`; `None` for the defaults.
+    - `throw`: raise if the marching did not converge or a value is not finite;
+      otherwise inspect `solution.result`.
 
     **Returns:** a `TwoTimeSolution`.
 
     **Raises:** `ValueError` for a grid that is not 1-D, finite and strictly
-    increasing, or a drive of the wrong shape; an `EquinoxRuntimeError` (a
-    `RuntimeError`) when `throw=True` and the iteration did not converge.
+    increasing, a drive of the wrong shape or not finite, arguments of the wrong type,
+    or a problem larger than `options.max_memory` (before any computation); an
+    `EquinoxRuntimeError` (a `RuntimeError`) when `throw=True` and the result is not
+    `successful`.
 
     ??? cite "References"
 
@@ -394,6 +500,10 @@ def solve_two_time(
         }
         ```
     """
+    if initial is None:
+        initial = GaussianInitial()
+    if options is None:
+        options = TwoTimeOptions()
     if not isinstance(ensemble, NetworkEnsemble):
         raise ValueError(f"`ensemble` must be a NetworkEnsemble; got {type(ensemble)}.")
     if not isinstance(initial, GaussianInitial):
@@ -401,9 +511,11 @@ def solve_two_time(
     if not isinstance(options, TwoTimeOptions):
         raise ValueError(f"`options` must be a TwoTimeOptions; got {type(options)}.")
     ts = _check_grid(ts)
+    options.check_memory(ts.shape[0])
     if not jnp.issubdtype(ts.dtype, jnp.floating):
         ts = ts.astype(jnp.result_type(float))
     drive = _drive_on_grid(drive, ts)
     noise = ensemble.noise
-    with_noise = isinstance(noise, jax.core.Tracer) or bool(noise != 0)
+    known = concrete(noise)
+    with_noise = known is None or bool(known != 0)
     return _solve(ensemble, ts, drive, initial, options, key, with_noise, throw)
