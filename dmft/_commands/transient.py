@@ -18,6 +18,7 @@ from ._app import (
     PhiOption,
     SigmaBOption,
     app,
+    check_seed,
     emit,
     option,
     parse_phi,
@@ -60,6 +61,7 @@ def transient(
     error of C is a few percent (more --samples to reduce it)."""
     use_float64()
     # Everything is checked before any computation.
+    check_seed(seed)
     ensemble = NetworkEnsemble(
         parse_phi(phi),
         sigma_w=g,
