@@ -57,7 +57,8 @@ class RateNetwork(eqx.Module):
         if not jnp.issubdtype(W.dtype, jnp.floating):
             W = W.astype(float)
         self.W = W
-        self.b = jnp.zeros(W.shape[:1], W.dtype) if b is None else jnp.asarray(b)
+        # NumPy zeros: no XLA program is compiled before the checks run.
+        self.b = jnp.asarray(np.zeros(W.shape[:1], W.dtype) if b is None else b)
         self.phi = phi
         check_finite_nonnegative(noise=noise)
         if concrete(noise) is None:  # traced
