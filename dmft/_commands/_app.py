@@ -28,7 +28,8 @@ app = typer.Typer(
 PhiOption = Annotated[
     str,
     typer.Option(
-        "--phi", help=f"Nonlinearity: one of {', '.join(sorted(NONLINEARITIES))}."
+        "--phi",
+        help=f"Nonlinearity phi: one of {', '.join(sorted(NONLINEARITIES))}.",
     ),
 ]
 
@@ -88,7 +89,12 @@ SeedOption = Annotated[
     typer.Option("--seed", help="Random seed, an integer in [0, 2**63 - 1]."),
 ]
 JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON object instead of text.")
+    bool,
+    typer.Option(
+        "--json",
+        help="Print one strict JSON object instead of text (non-finite numbers as "
+        "null, with a status).",
+    ),
 ]
 
 
