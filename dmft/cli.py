@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import typer
 
-from ._commands._app import app, use_compilation_cache
+from ._commands._app import app, to_json as to_json, use_compilation_cache
 
 
 # Each command module registers itself on `app` when imported; one line per command.

@@ -5,4 +5,8 @@ plotted array, and `plot(data, stem)` writing `stem.png` and `stem.pdf`. Run the
 `python -m paper_figs` or `dmft figures`; one with `dmft figures --only NAME`.
 """
 
-from ._runner import make_figures as make_figures
+from ._runner import (
+    load_stored as load_stored,
+    make_figure as make_figure,
+    make_figures as make_figures,
+)
