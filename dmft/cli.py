@@ -2,6 +2,7 @@
 Ctrl-C becomes `dmft: interrupted` and exit status 130."""
 
 import os
+import re
 import signal
 import sys
 import threading
@@ -44,13 +45,21 @@ _BOILERPLATE = (
     "equinox.EquinoxRuntimeError",
     "jaxlib",
     "File ",
+    "Traceback",
+    "INTERNAL: CpuCallback error",
+    "An error occurred during the runtime of your JAX program",
 )
 
 
 def one_line(error: BaseException | str) -> str:
     """The first informative line of an exception's message (JAX and Equinox put a
     preamble about stacks first; it is skipped)."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = str(error)
+    # An `eqx.error_if` inside a compiled program: its message follows the class name.
+    found = re.findall(r"EquinoxRuntimeError: (.+)", text)
+    if found:
+        return found[-1].strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     useful = [line for line in lines if not line.startswith(_BOILERPLATE)]
     if useful:
         return useful[0]

@@ -129,3 +129,22 @@ def test_empty_panel_is_not_stored(tmp_path):
     with pytest.raises(ValueError, match="panel 'a' computed no data"):
         make_figure(module, tmp_path, quick=True)
     assert not list(tmp_path.rglob("*.json"))
+
+
+@pytest.mark.parametrize("jit", ["jax", "equinox"])
+def test_a_failure_inside_a_compiled_program_is_its_message(jit):
+    # `simulate --g 1e6` printed only "Above is the stack outside of JIT...".
+    import equinox as eqx
+    import jax
+
+    from dmft.cli import one_line
+
+    message = "The maximum number of solver steps was reached."
+
+    @(jax.jit if jit == "jax" else eqx.filter_jit)
+    def f(x):
+        return eqx.error_if(x, x > 0, message)
+
+    with pytest.raises(Exception) as info:
+        jax.block_until_ready(f(1.0))
+    assert one_line(info.value) == message
