@@ -91,7 +91,7 @@ def simulate(
             t_burn, t1, dynamics=dynamics, interval=INTERVAL, noisy=noisy
         )
     check_memory(
-        dmft.network.statistics_memory(n, t_burn, t1, sampling, jnp.float32),
+        dmft.network.statistics_memory(n, t_burn, t1, sampling),
         f"--n {n} over a window of {t1 - t_burn:g}",
         "use a smaller --n or a shorter window (--t1 - --t-burn)",
     )
