@@ -6,6 +6,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 
 import typer
@@ -108,19 +109,32 @@ def _exit_interrupted() -> None:
     os._exit(EXIT_INTERRUPTED)
 
 
-class _Interrupts:
+class Interrupts:
     """SIGINT handling for the duration of one CLI run (restored afterwards)."""
 
     def __init__(self):
         self.count = 0
         self.previous = None
         self.wakeup = None
+        self.hook = None
+        self.redeliver = threading.Event()
+        self.done = threading.Event()
 
     def _handler(self, signum, frame):
         self.count += 1
         if self.count > 1:  # a second Ctrl-C: leave now
             _exit_interrupted()
         raise KeyboardInterrupt
+
+    def _unraisable(self, info):
+        # The interrupt landed in a callback whose exceptions Python ignores (JAX's
+        # garbage-collection callback, a `__del__`): deliver it again, so that it
+        # is raised in the main thread's own code, and print nothing.
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            self.count -= 1
+            self.redeliver.set()  # by the watcher, once the callback has returned
+            return
+        self.hook(info)
 
     def _watch(self, fd: int) -> None:
         try:
@@ -132,13 +146,21 @@ class _Interrupts:
                     break
         except OSError:
             return
-        threading.Event().wait(GRACE_SECONDS)
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline:
+            if self.done.is_set():  # the run ended (and handled the interrupt)
+                return
+            if self.redeliver.wait(0.05):
+                self.redeliver.clear()
+                # A real signal: it also wakes a main thread blocked in a call.
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
         _exit_interrupted()
 
     def __enter__(self):
         if threading.current_thread() is not threading.main_thread():
             return self
         self.previous = signal.signal(signal.SIGINT, self._handler)
+        self.hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         read, write = os.pipe()
         os.set_blocking(write, False)
         self.wakeup = (read, write, signal.set_wakeup_fd(write))
@@ -148,7 +170,9 @@ class _Interrupts:
     def __exit__(self, *exc):
         if self.previous is None:
             return False
+        self.done.set()
         signal.signal(signal.SIGINT, self.previous)
+        sys.unraisablehook = self.hook
         read, write, old = self.wakeup
         signal.set_wakeup_fd(old)
         os.close(write)  # the watcher reads EOF and ends
@@ -158,7 +182,7 @@ class _Interrupts:
 def main() -> None:
     """Run the `dmft` CLI; bad input or a failed solve exits non-zero with one line,
     Ctrl-C exits 130 with `dmft: interrupted`."""
-    with _Interrupts():
+    with Interrupts():
         try:
             use_compilation_cache()
             code = run()
