@@ -80,7 +80,7 @@ def test_interrupted_simulation_more_moments(delay, tmp_path):
     [
         3.0,
         pytest.param(8.0, marks=pytest.mark.slow),
-        pytest.param(20.0, marks=pytest.mark.slow),
+        pytest.param(5.0, marks=pytest.mark.slow),
     ],
 )
 def test_interrupted_figure_leaves_no_partial_file(delay, tmp_path):
