@@ -79,7 +79,6 @@ from .network import (
     RateNetwork as RateNetwork,
     Sampling as Sampling,
     StationaryStatistics as StationaryStatistics,
-    autocorrelation as autocorrelation,
     entropy_rate as entropy_rate,
     iterate as iterate,
     kaplan_yorke_dimension as kaplan_yorke_dimension,
@@ -90,6 +89,7 @@ from .network import (
     shard_batch as shard_batch,
     simulate as simulate,
     stationary_statistics as stationary_statistics,
+    trajectory_statistics as trajectory_statistics,
 )
 
 # training dynamics

@@ -6,6 +6,7 @@ host; the functions that use them check them where it matters (with `eqx.error_i
 or a `RESULTS` status), so that nothing is silent under a transformation either.
 """
 
+import os
 from collections.abc import Callable
 
 import jax
@@ -101,3 +102,37 @@ def check_integer(
     if value < minimum or (maximum is not None and value > maximum):
         bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
         raise ValueError(f"`{name}` must be an integer {bound}; got {value}.")
+
+
+def device_memory() -> int | None:
+    """Bytes of memory of JAX's default device: a GPU's allocation limit, or the
+    host's available memory for the CPU; `None` if unknown."""
+    try:
+        stats = jax.devices()[0].memory_stats()
+        if stats and "bytes_limit" in stats:
+            return int(stats["bytes_limit"])
+    except Exception:  # a backend without memory statistics
+        pass
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_memory(nbytes: float, what: str, remedy: str) -> None:
+    """Raise `ValueError` if `what` would need more than the device's memory (see
+    `device_memory`): sizes are checked before anything is allocated or compiled."""
+    limit = device_memory()
+    if limit is not None and nbytes > limit:
+        raise ValueError(
+            f"{what} needs about {nbytes / 2**30:.3g} GiB of memory, more than the "
+            f"{limit / 2**30:.3g} GiB available ({jax.devices()[0].platform}); "
+            f"{remedy}."
+        )

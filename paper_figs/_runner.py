@@ -12,7 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from dmft._atomic import write_json
+from dmft.io import write_json
 
 
 # The order of `dmft figures`; any other figure module found in the package follows.
@@ -45,19 +45,49 @@ def figure_modules() -> dict[str, ModuleType]:
     return {n: importlib.import_module(f"paper_figs.{n}") for n in names}
 
 
+def load_stored(path: pathlib.Path, keys: Iterable[str] = ()) -> dict[str, Any]:
+    """The non-empty JSON object stored in `path` (with `keys`, if given).
+
+    **Raises:** `ValueError` naming the file and what to do, if it is truncated,
+    empty, not an object, or lacks one of `keys`.
+    """
+    try:
+        stored = json.loads(pathlib.Path(path).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        reason = f"unreadable ({type(e).__name__}: {e})"
+    else:
+        missing = [k for k in keys if not isinstance(stored, dict) or k not in stored]
+        if not isinstance(stored, dict) or not stored:
+            reason = f"not a non-empty JSON object (got {type(stored).__name__})"
+        elif missing:
+            reason = f"missing {', '.join(missing)}"
+        else:
+            return stored
+    raise ValueError(
+        f"stored results {path} are {reason}; delete the file or rerun with --fresh "
+        "to recompute."
+    )
+
+
 class PanelCache:
     """A folder of finished panels: `cache(key, compute)` returns the stored result of
     `compute()` for `key`, computing and storing it (atomically) only the first time.
-    An interrupted figure therefore resumes at the first unfinished panel."""
+    An interrupted figure therefore resumes at the first unfinished panel; with
+    `fresh=True` every panel is recomputed (and a damaged stored one replaced)."""
 
-    def __init__(self, folder: pathlib.Path):
+    def __init__(self, folder: pathlib.Path, fresh: bool = False):
         self.folder = pathlib.Path(folder)
+        self.fresh = fresh
 
     def __call__(self, key: str, compute: Callable[[], dict[str, Any]]):
         path = self.folder / f"{key}.json"
-        if path.exists():
-            return json.loads(path.read_text())
+        if path.exists() and not self.fresh:
+            return load_stored(path)
         result = compute()
+        if not isinstance(result, dict) or not result:
+            raise ValueError(
+                f"panel {key!r} computed no data (got {result!r}); nothing stored."
+            )
         write_json(path, result)
         return result
 
@@ -73,10 +103,12 @@ def make_figure(
     out = pathlib.Path(out)
     stem = out / module.NAME
     data_path = out / f"{module.NAME}.json"
-    stored = json.loads(data_path.read_text()) if data_path.exists() else None
-    if fresh or stored is None or stored.get("quick") != quick:
+    stored = None
+    if not fresh and data_path.exists():
+        stored = load_stored(data_path, ("quick", "data"))
+    if stored is None or stored.get("quick") != quick:
         cache = PanelCache(
-            out / ".panels" / f"{module.NAME}-{'quick' if quick else 'full'}"
+            out / ".panels" / f"{module.NAME}-{'quick' if quick else 'full'}", fresh
         )
         if "cache" in inspect.signature(module.compute).parameters:
             data = module.compute(quick, cache=cache)

@@ -37,7 +37,7 @@ def compute(quick: bool, cache=None) -> dict:
         net = dmft.RateNetwork.sample(ens, k_net, width)
         # Tied weights: the same W and b at every layer (the map with delta = 1),
         # started from pre-activations h^0 whose first layer is W phi(h^0) + b.
-        hs = jnp.stack([dmft.iterate(net, x, depth, delta=1.0) for x in inputs])
+        hs = jnp.stack([dmft.iterate(net, x, depth, step=1.0) for x in inputs])
         k = jnp.einsum("alx,blx->lab", hs, hs) / width
         tied_q.append(np.asarray(k[:, 0, 0]))
         tied_c.append(np.asarray(k[:, 0, 1] / jnp.sqrt(k[:, 0, 0] * k[:, 1, 1])))

@@ -52,7 +52,7 @@ def test_discrete_step_and_noise():
         (["--sigma-b", "nan"], "sigma_b"),
         (["--noise", "-0.5"], "noise"),
         (["--t1", "100", "--t-burn", "100"], "t1"),
-        (["--t1", "30", "--t-burn", "0"], "twice"),
+        (["--t1", "40", "--t-burn", "0"], "need at least 402 samples"),
         (["--phi", "nope"], "nope"),
         (["--tau", "-1"], "--tau"),
         (["--discrete-step", "0.3", "--t-burn", "100"], "multiple"),

@@ -219,7 +219,7 @@ def test_chunked_statistics_equal_stored_trajectory(getkey):
     np.testing.assert_allclose(stats.m, ys.mean(axis=1), atol=1e-8)
     np.testing.assert_allclose(stats.q, ys.var(axis=1, ddof=1), atol=1e-8)
     # The stored-trajectory route of the library agrees with the chunked one.
-    stored = dmft.autocorrelation(ys, 0.1, 3.0)
+    stored = dmft.trajectory_statistics(ys, 0.1, 3.0)
     np.testing.assert_allclose(stored.delta, stats.delta, atol=1e-8)
     np.testing.assert_allclose(stored.delta_inf, stats.delta_inf, atol=1e-8)
 
@@ -298,8 +298,8 @@ def test_bad_input(getkey):
         dmft.stationary_statistics(quiet, getkey(), 10.0, 10.0)
     with pytest.raises(ValueError, match="t_burn"):
         dmft.stationary_statistics(quiet, getkey(), -1.0, 10.0)
-    with pytest.raises(ValueError, match="twice"):
-        dmft.stationary_statistics(quiet, getkey(), 0.0, 30.0)  # max_lag 20
+    with pytest.raises(ValueError, match="need at least 402 samples"):
+        dmft.stationary_statistics(quiet, getkey(), 0.0, 40.0)  # max_lag 20: 201 lags
     with pytest.raises(ValueError, match="n >= 2"):
         dmft.stationary_statistics(dmft.RateNetwork(jnp.zeros((1, 1))), getkey(), 0, 50)
     with pytest.raises(ValueError, match="multiple"):
@@ -310,8 +310,11 @@ def test_bad_input(getkey):
         dmft.stationary_statistics(
             net, getkey(), 0.0, 100.0, sampling=dmft.Sampling(dt=0.13)
         )
-    with pytest.raises(ValueError, match="delta"):
-        dmft.DiscreteTime(0.0)
+    # The step's domain is (0, 1], as for the mean-field map (1.5 and 3 were accepted
+    # and gave Delta0 = inf).
+    for step in (0.0, 1.5, 3.0, float("nan"), float("inf"), True):
+        with pytest.raises(ValueError, match="step"):
+            dmft.DiscreteTime(step)
     with pytest.raises(ValueError, match="n_steps"):
         dmft.iterate(quiet, jnp.zeros(5), 0)
 

@@ -83,7 +83,7 @@ def test_short_window_bias():
     ts = 200.0 + dt * jnp.arange(1, 1601, dtype=jnp.float32)
     ys = dmft.simulate(net, h, 200.0, 600.0, saveat=diffrax.SaveAt(ts=ts)).ys
     ys = np.asarray(ys, float)
-    stats = dmft.autocorrelation(ys, dt, 40.0)
+    stats = dmft.trajectory_statistics(ys, dt, 40.0)
     lags, delta = np.asarray(stats.lags), np.asarray(stats.delta)
     dh = ys - ys.mean(axis=1, keepdims=True)
     full = np.mean(dh**2) * dh.shape[1] / (dh.shape[1] - 1)

@@ -82,10 +82,10 @@ def save_solve(out, numbers, parameters, ensemble, solution, discrete_step, taus
     """`dmft solve --out`: the numbers, and $\\Delta(\\tau)$ of the DMFT on a grid
     (`tau`, `delta`)."""
     if discrete_step is None:
-        from ._app import autocorrelation
+        from ._app import delta_at
 
         grid = lag_grid(taus)
-        delta = np.asarray(autocorrelation(ensemble, solution, grid))
+        delta = np.asarray(delta_at(ensemble, solution, grid))
     else:
         # Delta_k at lag k * step (units of time), as computed by the solver.
         delta = np.asarray(solution.delta)

@@ -13,7 +13,12 @@ _KEYS = ("q_star", "c_star", "chi_1", "chi_c", "xi_q", "xi_c")
 @app.command("deep")
 def deep(
     sigma_w: Annotated[
-        float, typer.Option("--sigma-w", help="Weight scale sigma_w >= 0.")
+        float,
+        typer.Option(
+            "--sigma-w",
+            help="Weight scale sigma_w >= 0 (W_ij has standard deviation "
+            "sigma_w/sqrt(N)), dimensionless.",
+        ),
     ],
     sigma_b: SigmaBOption = 0.0,
     phi: PhiOption = "tanh",

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, app, autocorrelation, check_result, emit, use_float64
+from ._app import (
+    JsonOption,
+    app,
+    check_result,
+    check_seed,
+    check_writable_folder,
+    delta_at,
+    emit,
+    use_float64,
+)
 
 
 G, N, T_BURN, T1, MAX_LAG = 2.0, 1000, 100.0, 500.0, 15.0
@@ -23,6 +32,8 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Solve the DMFT at g = 2, simulate N = 1000 neurons, plot Delta(tau) of both."""
+    check_seed(seed)
+    check_writable_folder(out)
     use_float64()
     import jax.numpy as jnp
     import jax.random as jr
@@ -38,7 +49,7 @@ def demo(
     theory = solve_stationary(ensemble, throw=False)
     check_result(theory.result, RESULTS)
     taus = jnp.linspace(0.0, MAX_LAG, 151)
-    delta_theory = autocorrelation(ensemble, theory, taus)
+    delta_theory = delta_at(ensemble, theory, taus)
 
     key_net, key_run = jr.split(jr.key(seed))
     network = dmft.RateNetwork.sample(ensemble, key_net, N, dtype=jnp.float32)

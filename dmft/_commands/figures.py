@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, app, emit, use_float64
+from ._app import JsonOption, app, check_writable_folder, emit, use_float64
 
 
 @app.command("figures")
@@ -26,8 +26,9 @@ def figures(
     as_json: JsonOption = False,
 ) -> None:
     """Make the paper figures; an interrupted run resumes where it stopped."""
-    from paper_figs._runner import make_figures
+    from paper_figs import make_figures
 
+    check_writable_folder(out)
     use_float64()
     files = make_figures(out, only or (), quick=quick, fresh=fresh)
     emit({"out": str(out), "figures": files}, as_json)

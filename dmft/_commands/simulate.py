@@ -1,19 +1,7 @@
 """`dmft simulate`: a finite random network, its stationary statistics and exponent."""
 
-import math
 from typing import Annotated
 
-import jax.numpy as jnp
-import jax.random as jr
-
-from .._ensemble import NetworkEnsemble
-from ..network._autocorrelation import check_lags
-from ..network._continuous import ContinuousTime
-from ..network._discrete import DiscreteTime
-from ..network._dynamics import whole_steps
-from ..network._lyapunov import lyapunov_spectrum
-from ..network._network import RateNetwork
-from ..network._statistics import Sampling, check_window, stationary_statistics
 from ._app import (
     DiscreteStepOption,
     GOption,
@@ -22,9 +10,16 @@ from ._app import (
     MeanWOption,
     NoiseOption,
     PhiOption,
+    SeedOption,
     SigmaBOption,
     TauOption,
     app,
+    check_discrete_step,
+    check_memory,
+    check_result,
+    check_seed,
+    check_writable_folder,
+    check_taus,
     emit,
     option,
     parse_phi,
@@ -32,21 +27,32 @@ from ._app import (
 from ._save import OutOption, save_simulate
 
 
+# Samples every DT and renormalises every INTERVAL (time units; for the map, the
+# nearest whole number of steps); Delta(tau) up to MAX_LAG or the largest --tau.
+DT, INTERVAL, MAX_LAG = 0.1, 1.0, 20.0
+
+
 @app.command("simulate")
 def simulate(
-    n: Annotated[int, option("--n", "Number of neurons (>= 2).")] = 1000,
+    n: Annotated[int, option("--n", "Number of neurons N (>= 2).")] = 1000,
     g: GOption = 2.0,
     sigma_b: SigmaBOption = 0.0,
     noise: NoiseOption = 0.0,
     mean_w: MeanWOption = 0.0,
     mean_b: MeanBOption = 0.0,
     phi: PhiOption = "tanh",
-    t1: Annotated[float, option("--t1", "End time of the run.")] = 300.0,
-    t_burn: Annotated[float, option("--t-burn", "Burn-in discarded.")] = 100.0,
-    seed: Annotated[int, option("--seed", "Random seed (network, h0, noise).")] = 0,
+    t1: Annotated[
+        float, option("--t1", "End time of the run (units of the time constant).")
+    ] = 300.0,
+    t_burn: Annotated[
+        float,
+        option("--t-burn", "Burn-in discarded before measuring (units of time, < t1)."),
+    ] = 100.0,
+    seed: SeedOption = 0,
     tau: TauOption = None,
     lyapunov: Annotated[
-        bool, option("--lyapunov", "Also measure the largest Lyapunov exponent.")
+        bool,
+        option("--lyapunov", "Also measure the largest Lyapunov exponent (per time)."),
     ] = False,
     discrete_step: DiscreteStepOption = None,
     as_json: JsonOption = False,
@@ -54,10 +60,21 @@ def simulate(
 ) -> None:
     """Simulate one network: Delta0, Delta_inf, Delta(tau), mean, variance and,
     with --lyapunov, the largest Lyapunov exponent (per unit time)."""
+    import diffrax
+    import jax.numpy as jnp
+    import jax.random as jr
+
+    import dmft
+
     # Everything is checked before any computation.
     if n < 2:
         raise ValueError(f"--n must be >= 2 (population statistics); got {n}.")
-    ensemble = NetworkEnsemble(
+    check_seed(seed)
+    if folder is not None:
+        check_writable_folder(folder)
+    check_discrete_step(discrete_step)
+    taus = check_taus(tau, discrete_step)
+    ensemble = dmft.NetworkEnsemble(
         parse_phi(phi),
         sigma_w=g,
         sigma_b=sigma_b,
@@ -65,32 +82,37 @@ def simulate(
         mean_b=mean_b,
         noise=noise,
     )
-    check_window(t_burn, t1)
-    taus = list(tau or ())
-    if not all(math.isfinite(t) and t >= 0 for t in taus):
-        raise ValueError(f"--tau must be finite and >= 0; got {taus}.")
     if discrete_step is None:
-        dynamics = ContinuousTime()
-        dt, interval = 0.1, 1.0
+        dynamics = dmft.ContinuousTime()
     else:
-        dynamics = DiscreteTime(discrete_step)
-        dt = discrete_step * max(1, round(0.1 / discrete_step))
-        interval = discrete_step * max(1, round(1.0 / discrete_step))
-    sampling = Sampling(dt=dt, max_lag=max([20.0, *taus]))
-    check_lags(round((t1 - t_burn) / dt), dt, sampling.max_lag)
+        dynamics = dmft.DiscreteTime(discrete_step)
     noisy = noise > 0
-    dynamics.check(noisy, dt=dt, **({"t_burn": t_burn} if t_burn > 0 else {}))
+    sampling = dmft.network.window_sampling(
+        t_burn, t1, dynamics=dynamics, dt=DT, max_lag=max([MAX_LAG, *taus]), noisy=noisy
+    )
+    interval = None
     if lyapunov:
-        dynamics.check(noisy, interval=interval)
-        if t_burn > 0:
-            whole_steps(t_burn, interval, "t_burn")
-        whole_steps(t1 - t_burn, interval, "t1 - t_burn")
+        interval = dmft.network.lyapunov_window(
+            t_burn, t1, dynamics=dynamics, interval=INTERVAL, noisy=noisy
+        )
+    check_memory(
+        dmft.network.statistics_memory(n, t_burn, t1, sampling),
+        f"--n {n} over a window of {t1 - t_burn:g}",
+        "use a smaller --n or a shorter window (--t1 - --t-burn)",
+    )
 
     key_net, key_stats, key_lyap = jr.split(jr.key(seed), 3)
-    network = RateNetwork.sample(ensemble, key_net, n)
-    stats = stationary_statistics(
-        network, key_stats, t_burn, t1, sampling=sampling, dynamics=dynamics
+    network = dmft.RateNetwork.sample(ensemble, key_net, n)
+    stats = dmft.stationary_statistics(
+        network,
+        key_stats,
+        t_burn,
+        t1,
+        sampling=sampling,
+        dynamics=dynamics,
+        throw=False,
     )
+    check_result(stats.result, diffrax.RESULTS, "the network's simulation")
     out = {
         "delta0": stats.delta0,
         "delta_inf": stats.delta_inf,
@@ -101,9 +123,16 @@ def simulate(
         "var": stats.var,
     }
     if lyapunov:
-        spectrum = lyapunov_spectrum(
-            network, key_lyap, t_burn, t1, interval=interval, dynamics=dynamics
+        spectrum = dmft.lyapunov_spectrum(
+            network,
+            key_lyap,
+            t_burn,
+            t1,
+            interval=interval,
+            dynamics=dynamics,
+            throw=False,
         )
+        check_result(spectrum.result, diffrax.RESULTS, "the Lyapunov run")
         out["lyapunov"] = spectrum.largest
         out["lyapunov_stderr"] = spectrum.stderr[0]
     if folder is not None:

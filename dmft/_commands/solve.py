@@ -11,19 +11,16 @@ from ._app import (
     SigmaBOption,
     TauOption,
     app,
-    autocorrelation,
+    check_discrete_step,
     check_result,
+    check_taus,
+    check_writable_folder,
+    delta_at,
     emit,
     parse_phi,
     use_float64,
 )
 from ._save import OutOption, save_solve
-
-
-def check_discrete_step(discrete_step: float | None) -> None:
-    """Raise `ValueError` unless the step is None or in (0, 1]."""
-    if discrete_step is not None and not 0 < discrete_step <= 1:
-        raise ValueError(f"--discrete-step must be in (0, 1]; got {discrete_step}.")
 
 
 @app.command("solve")
@@ -42,25 +39,19 @@ def solve(
     use_float64()
     import dmft  # after use_float64
 
-    taus = [float(t) for t in (tau or [])]
     if not (math.isfinite(g) and g > 0):
         raise ValueError(f"--g must be finite and > 0; got {g}.")
-    if any(not (math.isfinite(t) and t >= 0) for t in taus):
-        raise ValueError(f"every --tau must be finite and >= 0; got {taus}.")
+    if out is not None:
+        check_writable_folder(out)
     check_discrete_step(discrete_step)
-    if discrete_step is not None:
-        for t in taus:
-            if abs(t / discrete_step - round(t / discrete_step)) > 1e-9:
-                raise ValueError(
-                    f"--tau {t} is not a whole number of steps of {discrete_step}."
-                )
+    taus = check_taus(tau, discrete_step)
     ensemble = dmft.NetworkEnsemble(
         parse_phi(phi), sigma_w=g, sigma_b=sigma_b, noise=noise
     )
     if discrete_step is None:
         sol = dmft.solve_stationary(ensemble, throw=False)
         check_result(sol.result, dmft.meanfield.RESULTS)
-        values = autocorrelation(ensemble, sol, taus) if taus else []
+        values = delta_at(ensemble, sol, taus) if taus else []
         regime = dmft.meanfield.REGIMES[int(sol.regime)]
     else:
         sol = dmft.solve_discrete_stationary(ensemble, discrete_step)

@@ -6,32 +6,57 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, app, emit
+from ._app import JsonOption, SeedOption, app, check_memory, check_seed, emit
 
 
 # The paper's sweep is m = 10^3 ... 4 x 10^4; --quick keeps the same octave spread
 # at widths where one run takes a fraction of a second on a laptop CPU.
 FULL_WIDTHS = (1000, 2000, 5000, 10000, 20000, 40000)
 QUICK_WIDTHS = (125, 250, 500, 1000)
+# An upper estimate of the float32 values one trained network of width m holds at
+# once: its 3 m parameters in the ODE solver's stages and saved states (~12 copies)
+# and its activations on the training points.
+VALUES_PER_NEURON = 64
 
 
 @app.command("training")
 def training(
-    gamma: Annotated[float, typer.Option("--gamma", help="Exponent gamma.")],
+    gamma: Annotated[
+        float,
+        typer.Option(
+            "--gamma",
+            help="Exponent gamma of the output scale: the output weights start at "
+            "scale m^-gamma for width m (dimensionless; Luo et al.'s x-axis).",
+        ),
+    ],
     gamma_prime: Annotated[
-        float, typer.Option("--gamma-prime", help="Exponent gamma'.")
+        float,
+        typer.Option(
+            "--gamma-prime",
+            help="Exponent gamma' of the input scale: the input weights start at "
+            "scale m^-gamma' (dimensionless; Luo et al.'s y-axis).",
+        ),
     ],
     quick: Annotated[
-        bool, typer.Option("--quick", help=f"Widths {QUICK_WIDTHS}, 2 seeds.")
+        bool,
+        typer.Option("--quick", help=f"Small run: widths {QUICK_WIDTHS} and 2 seeds."),
     ] = False,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: SeedOption = 0,
     seeds: Annotated[
         int | None,
-        typer.Option("--seeds", help="Initialisations per width (default 4; 2 quick)."),
+        typer.Option(
+            "--seeds",
+            help="Number of initialisations per width, >= 1 (default 4; 2 with "
+            "--quick).",
+        ),
     ] = None,
     widths: Annotated[
         list[int] | None,
-        typer.Option("--width", help="A width m (repeatable); overrides the default."),
+        typer.Option(
+            "--width",
+            help="A hidden-layer width m >= 1 in neurons (repeatable, at least two "
+            "distinct); overrides the default widths.",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -55,6 +80,12 @@ def training(
     num_seeds = seeds if seeds is not None else (2 if quick else 4)
     if num_seeds < 1:
         raise ValueError(f"--seeds must be >= 1; got {num_seeds}.")
+    check_seed(seed)
+    check_memory(
+        VALUES_PER_NEURON * 4 * num_seeds * max(chosen) * len(chosen),
+        f"Training {num_seeds} networks of width up to {max(chosen)}",
+        "use smaller --width or fewer --seeds",
+    )
 
     # Simulation in the default float32: RD is needed to ~1e-3, far above its
     # round-off, and float32 halves the time on CPU.

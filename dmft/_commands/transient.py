@@ -24,6 +24,7 @@ from ._app import (
     SigmaBOption,
     app,
     check_result,
+    check_seed,
     emit,
     option,
     parse_phi,
@@ -81,6 +82,7 @@ def transient(
     16 s of CPU; at g = 2 q_final is then within ~1% of the stationary value."""
     use_float64()
     # Everything is checked before any computation.
+    check_seed(seed)
     ensemble = NetworkEnsemble(
         parse_phi(phi),
         sigma_w=g,

@@ -7,12 +7,12 @@ from ._app import (
     PhiOption,
     SigmaBOption,
     app,
+    check_discrete_step,
     check_result,
     emit,
     parse_phi,
     use_float64,
 )
-from .solve import check_discrete_step
 
 
 @app.command("transition")

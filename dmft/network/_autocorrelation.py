@@ -158,7 +158,7 @@ def finalize(
     )
 
 
-def autocorrelation(
+def trajectory_statistics(
     ys: Float[ArrayLike, "samples n"], dt: float, max_lag: float
 ) -> StationaryStatistics:
     """The statistics of a stored trajectory `ys` sampled every `dt` (after burn-in),
@@ -190,7 +190,9 @@ def autocorrelation(
 
 
 def check_lags(samples: int, dt: float, max_lag: float) -> int:
-    """The number of lags for `max_lag`, after checking the window is long enough."""
+    """The number of lags $\\tau = 0, dt, \\ldots, \\mathrm{max\\_lag}$, after checking
+    that the window of `samples` samples holds at least twice as many (the estimator
+    needs pairs at every lag; see [`dmft.network.window_sampling`][])."""
     if not (dt > 0 and max_lag >= 0):
         raise ValueError(
             f"Need dt > 0 and max_lag >= 0; got dt={dt}, max_lag={max_lag}."
@@ -198,8 +200,9 @@ def check_lags(samples: int, dt: float, max_lag: float) -> int:
     lags = int(round(max_lag / dt)) + 1
     if samples < 2 * lags:
         raise ValueError(
-            f"The window ({samples} samples of dt={dt}) must be at least twice "
-            f"`max_lag` = {max_lag}: lengthen the run or shorten `max_lag`."
+            f"The window holds {samples} samples of dt={dt:g}; lags up to `max_lag` = "
+            f"{max_lag:g} ({lags} lags) need at least {2 * lags} samples, a window "
+            f"t1 - t_burn >= {2 * lags * dt:g}: lengthen the run or shorten `max_lag`."
         )
     return lags
 

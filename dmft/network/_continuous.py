@@ -8,7 +8,7 @@ import jax.random as jr
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._validation import check_finite
+from .._validation import check_finite, concrete
 from ._dynamics import AbstractDynamics, AdditiveNoise, whole_steps
 from ._network import RateNetwork
 
@@ -222,11 +222,12 @@ def simulate(
             f"`h0` must have shape (..., {network.n}) to match `W`; got {h0.shape}."
         )
     check_finite(h0=h0, t0=t0, t1=t1)
-    if not isinstance(t0, jax.core.Tracer) and not isinstance(t1, jax.core.Tracer):
-        if not t1 > t0:
-            raise ValueError(f"`t1` must be > `t0`; got t0={t0}, t1={t1}.")
+    start, end = concrete(t0), concrete(t1)
+    if start is not None and end is not None and not end > start:
+        raise ValueError(f"`t1` must be > `t0`; got t0={t0}, t1={t1}.")
     if key is None:
-        if not isinstance(network.noise, jax.core.Tracer) and np.any(network.noise > 0):
+        noise = concrete(network.noise)
+        if noise is not None and np.any(noise > 0):
             raise ValueError("A noisy network (`noise > 0`) needs a `key`.")
         h0 = eqx.error_if(h0, network.noise > 0, "A noisy network needs a `key`.")
     return dynamics.solve(network, h0, t0, t1, saveat, key, throw)

@@ -8,7 +8,7 @@ import jax.random as jr
 import numpy as np
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
-from .._validation import check_finite
+from .._validation import check_finite, check_integer, check_interval, concrete
 from ._dynamics import AbstractDynamics, whole_steps
 from ._network import RateNetwork
 
@@ -26,7 +26,10 @@ class DiscreteTime(AbstractDynamics):
 
     **Arguments:**
 
-    - `delta`: the step $0 < \\delta$ (static: it fixes the number of steps).
+    - `step`: the step $0 < \\delta \\le 1$ (static: it fixes the number of steps).
+        Beyond 1 the map overshoots ($1 - \\delta < 0$) and is no longer a
+        discretisation of the network: refused here and in the mean-field theory
+        ([`dmft.solve_discrete_stationary`][]) alike.
 
     ??? cite "References"
 
@@ -43,21 +46,26 @@ class DiscreteTime(AbstractDynamics):
         ```
     """
 
-    delta: float = eqx.field(default=1.0, static=True)
+    step: float = eqx.field(default=1.0, static=True)
 
     def __check_init__(self):
-        if not (isinstance(self.delta, int | float) and 0 < self.delta < float("inf")):
-            raise ValueError(f"`delta` must be a finite number > 0; got {self.delta}.")
+        if isinstance(self.step, bool) or not isinstance(self.step, int | float):
+            raise ValueError(f"`step` must be a number in (0, 1]; got {self.step!r}.")
+        check_interval("step", self.step, 0.0, 1.0)
 
     def check(self, noisy: bool, **durations: float) -> None:
         for name, value in durations.items():
-            whole_steps(value, self.delta, name)
+            whole_steps(value, self.step, name)
 
-    def step(
+    def snap(self, duration: float) -> float:
+        """The whole number of steps nearest to `duration` (at least one), in time."""
+        return self.step * max(1, round(duration / self.step))
+
+    def advance(
         self, network: RateNetwork, h: Float[Array, " n"], xi: Float[Array, " n"]
     ) -> Float[Array, " n"]:
         """One map step with standard-normal noise `xi`."""
-        d = jnp.asarray(self.delta, h.dtype)
+        d = jnp.asarray(self.step, h.dtype)
         # (1 - d) h + d (W phi(h) + b) is an Euler step of the drift.
         return h + d * network.drift(None, h) + network.noise * jnp.sqrt(d) * xi
 
@@ -69,15 +77,15 @@ class DiscreteTime(AbstractDynamics):
             else:
                 xi = jnp.zeros_like(h)
             if Q is not None:
-                d = jnp.asarray(self.delta, h.dtype)
+                d = jnp.asarray(self.step, h.dtype)
                 Q = Q + d * network.tangent(h, Q)  # the Jacobian (1 - d) + d W phi'(h)
-            return (self.step(network, h, xi), Q), None
+            return (self.advance(network, h, xi), Q), None
 
         (h, Q), _ = jax.lax.scan(body, (h, Q), jnp.arange(n_steps))
         return h, Q
 
     def sample(self, network, h, t0, dt, n_samples, key, throw):
-        per_sample = whole_steps(dt, self.delta, "dt")
+        per_sample = whole_steps(dt, self.step, "dt")
 
         def body(h, j):
             key_j = None if key is None else jr.fold_in(key, j)
@@ -88,7 +96,7 @@ class DiscreteTime(AbstractDynamics):
         return ys, diffrax.RESULTS.successful
 
     def advance_tangent(self, network, h, Q, t0, duration, key, throw):
-        steps = whole_steps(duration, self.delta, "interval")
+        steps = whole_steps(duration, self.step, "interval")
         h, Q = self._run(network, h, Q, steps, key)
         return h, Q, diffrax.RESULTS.successful
 
@@ -98,7 +106,7 @@ def iterate(
     h0: Float[ArrayLike, " n"],
     n_steps: int,
     *,
-    delta: float = 1.0,
+    step: float = 1.0,
     key: PRNGKeyArray | None = None,
 ) -> Float[Array, "n_steps+1 n"]:
     """Iterate the discrete-time network (see [`dmft.DiscreteTime`][]) from `h0`.
@@ -107,8 +115,8 @@ def iterate(
 
     - `network`: the [`dmft.RateNetwork`][].
     - `h0`: initial state, shape `(n,)`.
-    - `n_steps`: number of map steps (time `n_steps * delta`).
-    - `delta`: the step $\\delta$ (1 is the tied-weight deep network).
+    - `n_steps`: number of map steps (time `n_steps * step`).
+    - `step`: the step $0 < \\delta \\le 1$ (1 is the tied-weight deep network).
     - `key`: `jax.random` key of the noise; required iff `network.noise > 0`.
 
     **Returns:**
@@ -117,18 +125,19 @@ def iterate(
 
     **Raises:**
 
-    `ValueError` on a wrong `h0` shape, `n_steps < 1`, or noise without a key.
+    `ValueError` on a wrong `h0` shape, `n_steps < 1`, a step outside (0, 1], or
+    noise without a key.
     """
     h0 = jnp.asarray(h0, network.W.dtype)
     if h0.shape != (network.n,):
         raise ValueError(f"`h0` must have shape ({network.n},); got {h0.shape}.")
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or n_steps < 1:
-        raise ValueError(f"`n_steps` must be an integer >= 1; got {n_steps!r}.")
+    check_integer("n_steps", n_steps, 1)
     check_finite(h0=h0)
+    dynamics = DiscreteTime(step)
     if key is None:
-        if not isinstance(network.noise, jax.core.Tracer) and np.any(network.noise > 0):
+        noise = concrete(network.noise)
+        if noise is not None and np.any(noise > 0):
             raise ValueError("A noisy network (`noise > 0`) needs a `key`.")
         h0 = eqx.error_if(h0, network.noise > 0, "A noisy network needs a `key`.")
-    dynamics = DiscreteTime(delta)
-    ys, _ = dynamics.sample(network, h0, 0.0, delta, n_steps, key, True)
+    ys, _ = dynamics.sample(network, h0, 0.0, step, n_steps, key, True)
     return jnp.concatenate([h0[None], ys])

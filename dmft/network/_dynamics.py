@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array, Float, PRNGKeyArray
 
+from .._validation import concrete
 from ._network import RateNetwork
 
 
@@ -31,9 +32,8 @@ def whole_steps(duration: float, step: float, name: str) -> int:
 def is_noisy(network: RateNetwork) -> bool:
     """Whether noise may have to be drawn, read at trace time; a traced amplitude (a
     network built under `jax.jit`) may be nonzero, so it counts as noisy."""
-    if isinstance(network.noise, jax.core.Tracer):
-        return True
-    return bool(np.any(np.asarray(network.noise) > 0))
+    noise = concrete(network.noise)
+    return noise is None or bool(np.any(noise > 0))
 
 
 def run_with_noise_if_any(network: RateNetwork, run, keys: tuple):
@@ -47,7 +47,7 @@ def run_with_noise_if_any(network: RateNetwork, run, keys: tuple):
     the cond becomes a select and both run; each member still gets its own result.)
     """
     quiet = (None,) * len(keys)
-    if isinstance(network.noise, jax.core.Tracer):
+    if concrete(network.noise) is None:
         return jax.lax.cond(
             jnp.any(network.noise > 0), lambda: run(keys), lambda: run(quiet)
         )
@@ -111,6 +111,11 @@ class AbstractDynamics(eqx.Module):
         throw: bool,
     ) -> tuple[Float[Array, " n"], Float[Array, "n k"], diffrax.RESULTS]:
         """State and tangent vectors after `duration`, and the solver's result."""
+
+    def snap(self, duration: float) -> float:
+        """The duration nearest to `duration` that the dynamics can sample: itself in
+        continuous time, a whole number of steps (at least one) for a map."""
+        return duration
 
     @abc.abstractmethod
     def check(self, noisy: bool, **durations: float) -> None:

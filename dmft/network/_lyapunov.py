@@ -39,6 +39,43 @@ class LyapunovSpectrum(eqx.Module):
         return self.exponents[..., 0]
 
 
+def lyapunov_window(
+    t_burn: float,
+    t1: float,
+    *,
+    dynamics: AbstractDynamics = ContinuousTime(),
+    interval: float = 1.0,
+    blocks: int = 10,
+    noisy: bool = False,
+) -> float:
+    """The renormalisation interval of a [`dmft.lyapunov_spectrum`][] run on
+    $[t_\\mathrm{burn}, t_1]$: `interval` (for [`dmft.DiscreteTime`][], the nearest
+    whole number of map steps, at least one), after checking what
+    `lyapunov_spectrum` would refuse: a window `0 <= t_burn < t1` whose `t_burn` and
+    `t1 - t_burn` are whole numbers of intervals, at least `2 blocks` of them.
+
+    **Returns:**
+
+    The interval (time units).
+
+    **Raises:**
+
+    `ValueError`, saying what to change.
+    """
+    check_window(t_burn, t1)
+    interval = dynamics.snap(interval)
+    if t_burn > 0:
+        whole_steps(t_burn, interval, "t_burn")
+    n_meas = whole_steps(t1 - t_burn, interval, "t1 - t_burn")
+    if n_meas < 2 * blocks:
+        raise ValueError(
+            f"Need at least 2 intervals per block: {n_meas} intervals of {interval} "
+            f"for {blocks} blocks; lengthen the run or use fewer blocks."
+        )
+    dynamics.check(noisy, interval=interval)
+    return interval
+
+
 def lyapunov_spectrum(
     network: RateNetwork,
     key: PRNGKeyArray,

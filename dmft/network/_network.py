@@ -1,7 +1,6 @@
 """A finite random rate network: couplings, biases, nonlinearity and noise amplitude."""
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
@@ -9,7 +8,13 @@ from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
 from .._ensemble import NetworkEnsemble
 from .._nonlinearity import AbstractNonlinearity, Tanh
-from .._validation import check_finite, check_finite_nonnegative
+from .._validation import (
+    check_finite,
+    check_finite_nonnegative,
+    check_integer,
+    check_memory,
+    concrete,
+)
 
 
 class RateNetwork(eqx.Module):
@@ -52,10 +57,12 @@ class RateNetwork(eqx.Module):
         if not jnp.issubdtype(W.dtype, jnp.floating):
             W = W.astype(float)
         self.W = W
-        self.b = jnp.zeros(W.shape[:1], W.dtype) if b is None else jnp.asarray(b)
+        # NumPy zeros: no XLA program is compiled before the checks run.
+        self.b = jnp.asarray(np.zeros(W.shape[:1], W.dtype) if b is None else b)
         self.phi = phi
-        if isinstance(noise, jax.core.Tracer):
-            self.noise = noise.astype(W.dtype)
+        check_finite_nonnegative(noise=noise)
+        if concrete(noise) is None:  # traced
+            self.noise = jnp.asarray(noise).astype(W.dtype)
         else:
             # Kept as a NumPy value: it decides the solver (ODE or SDE), so it must stay
             # readable when the network is built inside `jax.jit`/`jax.vmap`.
@@ -108,11 +115,17 @@ class RateNetwork(eqx.Module):
 
         **Raises:**
 
-        `ValueError` if `n < 1`.
+        `ValueError` if `n < 1`, or if the couplings would not fit in the device's
+        memory (checked before anything is allocated; see
+        [`dmft.network.network_memory`][]).
         """
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"`n` must be an integer >= 1; got {n!r}.")
+        check_integer("n", n, 1)
         dtype = jnp.result_type(float) if dtype is None else dtype
+        check_memory(
+            network_memory(n, dtype),
+            f"A network of n = {n} neurons",
+            "use a smaller `n` (`--n`)",
+        )
         kw, kb = jr.split(key)
         mean_w, sigma_w, mean_b, sigma_b = (
             jnp.asarray(x, dtype)
@@ -151,3 +164,11 @@ class RateNetwork(eqx.Module):
         the `k` tangent vectors stored as columns of `v`."""
         slope = self.phi.derivative(h).astype(h.dtype)
         return -v + self.W @ (slope[:, None] * v)
+
+
+def network_memory(n: int, dtype=None) -> int:
+    """Bytes that drawing a [`dmft.RateNetwork`][] of `n` neurons needs at its peak:
+    three `(n, n)` arrays of `dtype` (the normal draw, its scaled copy and the
+    couplings $W$), the dominant term for any `n` > 10."""
+    itemsize = jnp.dtype(jnp.result_type(float) if dtype is None else dtype).itemsize
+    return 3 * n * n * itemsize

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import ArrayLike, Float, PRNGKeyArray
 
+from .._validation import check_memory
 from ._autocorrelation import (
     StationaryStatistics,
     accumulate,
@@ -18,7 +19,7 @@ from ._autocorrelation import (
 )
 from ._continuous import ContinuousTime, initial_state
 from ._dynamics import AbstractDynamics, is_noisy, run_with_noise_if_any
-from ._network import RateNetwork
+from ._network import RateNetwork, network_memory
 
 
 class Sampling(eqx.Module):
@@ -58,6 +59,63 @@ def check_window(t_burn: float, t1: float) -> None:
         raise ValueError(f"`t1` must be > `t_burn`; got t_burn={t_burn}, t1={t1}.")
 
 
+def window_sampling(
+    t_burn: float,
+    t1: float,
+    *,
+    dynamics: AbstractDynamics = ContinuousTime(),
+    dt: float = 0.1,
+    max_lag: float = 20.0,
+    noisy: bool = False,
+) -> Sampling:
+    """The [`dmft.Sampling`][] of a stationary run on the window $[t_\\mathrm{burn},
+    t_1]$: samples every `dt` (for [`dmft.DiscreteTime`][], the nearest whole number
+    of map steps, at least one), lags up to `max_lag`, after checking that the
+    window fits (what [`dmft.stationary_statistics`][] would refuse, refused here
+    first, with what to change).
+
+    **Arguments:**
+
+    - `t_burn`, `t1`: the window (time units), `0 <= t_burn < t1`.
+    - `dynamics`: [`dmft.ContinuousTime`][] (default) or [`dmft.DiscreteTime`][].
+    - `dt`: the wished sample interval (time units).
+    - `max_lag`: the largest lag of $\\Delta(\\tau)$ wanted (time units).
+    - `noisy`: whether the network has noise (its fixed step must divide the times).
+
+    **Returns:**
+
+    A [`dmft.Sampling`][].
+
+    **Raises:**
+
+    `ValueError` if the window is not `0 <= t_burn < t1`, holds fewer than
+    `2 (max_lag/dt + 1)` samples, or its times are not whole numbers of steps.
+    """
+    check_window(t_burn, t1)
+    sampling = Sampling(dt=dynamics.snap(dt), max_lag=max_lag)
+    samples = round((t1 - t_burn) / sampling.dt)
+    check_lags(samples, sampling.dt, sampling.max_lag)
+    burn = {"t_burn": t_burn} if t_burn > 0 else {}
+    dynamics.check(noisy, dt=sampling.dt, **burn)
+    return sampling
+
+
+def statistics_memory(
+    n: int, t_burn: float, t1: float, sampling: Sampling = Sampling(), dtype=None
+) -> int:
+    """Bytes that [`dmft.stationary_statistics`][] needs for a network of `n`
+    neurons on $[t_\\mathrm{burn}, t_1]$, an upper estimate: the network
+    ([`dmft.network.network_memory`][]), one chunk of samples with the solver's
+    stages and the FFT work arrays (about 16 arrays of `(chunk + 2 lags, n)`), and
+    $t, m(t), q(t)$ for every sample of the window (twice: stacked, then trimmed)."""
+    itemsize = jnp.dtype(jnp.result_type(float) if dtype is None else dtype).itemsize
+    samples = max(1, round((t1 - t_burn) / sampling.dt))
+    lags = int(round(sampling.max_lag / sampling.dt)) + 1
+    chunk = min(sampling.chunk, samples)
+    work = 16 * (chunk + 2 * lags) * n + 6 * samples
+    return network_memory(n, dtype) + work * itemsize
+
+
 def stationary_statistics(
     network: RateNetwork,
     key: PRNGKeyArray,
@@ -95,8 +153,10 @@ def stationary_statistics(
 
     **Raises:**
 
-    `ValueError` if `n < 2`, the window is not `0 <= t_burn < t1`, the window is
-    shorter than `2 max_lag`, or times are not multiples of a discrete step.
+    `ValueError` if `n < 2`, the window is not `0 <= t_burn < t1`, the window
+    holds fewer than `2 (max_lag/dt + 1)` samples, times are not multiples of a
+    discrete step, or the run would not fit in memory (see
+    [`dmft.network.statistics_memory`][]); all before anything is compiled.
     """
     n = network.n
     if n < 2:
@@ -107,6 +167,11 @@ def stationary_statistics(
     lags = check_lags(samples, dt, sampling.max_lag)
     burn = {"t_burn": t_burn} if t_burn > 0 else {}
     dynamics.check(is_noisy(network), dt=dt, **burn)
+    check_memory(
+        statistics_memory(n, t_burn, t1, sampling, network.W.dtype),
+        f"A run of n = {n} neurons over {samples} samples",
+        "use a smaller `n` (`--n`), a shorter window `t1 - t_burn` or a larger `dt`",
+    )
     chunk = -(-samples // -(-samples // sampling.chunk))  # equal chunks, least padding
     key_h0, key_burn, key_run = jr.split(key, 3)
     h = initial_state(h0, key_h0, network)
