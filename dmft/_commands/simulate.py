@@ -18,8 +18,8 @@ from ._app import (
     check_memory,
     check_result,
     check_seed,
-    check_writable_folder,
     check_taus,
+    check_writable_folder,
     emit,
     option,
     parse_phi,
@@ -138,7 +138,7 @@ def simulate(
     if folder is not None:
         parameters = dict(n=n, g=g, sigma_b=sigma_b, noise=noise, mean_w=mean_w)
         parameters.update(mean_b=mean_b, phi=phi, t1=t1, t_burn=t_burn, seed=seed)
-        parameters.update(discrete_step=discrete_step, dt=dt)
+        parameters.update(discrete_step=discrete_step, dt=sampling.dt)
         out["saved"] = save_simulate(
             folder,
             out,
@@ -146,7 +146,7 @@ def simulate(
             network,
             stats,
             dynamics,
-            dt,
+            sampling.dt,
             jr.fold_in(key_net, 1),
         )
     emit(out, as_json)
