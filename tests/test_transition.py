@@ -56,8 +56,8 @@ def test_chaotic_solution_branches_at_the_line():
     g_c = float(dmft.chaos_transition(dmft.NetworkEnsemble(sigma_b=sb)).g_c)
     below = dmft.solve_stationary(dmft.NetworkEnsemble(sigma_w=g_c * 0.99, sigma_b=sb))
     above = dmft.solve_stationary(dmft.NetworkEnsemble(sigma_w=g_c * 1.05, sigma_b=sb))
-    assert int(below.regime) == 0 and float(below.lyapunov) < 0
-    assert int(above.regime) == 1 and float(above.lyapunov) > 0
+    assert below.regime == dmft.REGIMES.static and float(below.lyapunov) < 0
+    assert above.regime == dmft.REGIMES.chaotic and float(above.lyapunov) > 0
     assert float(above.delta_inf) < float(above.delta0) < float(above.q_star)
 
 

@@ -65,7 +65,7 @@ def solve(
         values = [sol.lags[min(round(t / discrete_step), last)] for t in taus]
     emit(
         {
-            "regime": dmft.meanfield.REGIMES[int(sol.regime)],
+            "regime": dmft.REGIMES[sol.regime],
             "delta0": sol.delta0,
             "delta_inf": sol.delta_inf,
             "lyapunov": sol.lyapunov,

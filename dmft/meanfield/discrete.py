@@ -26,9 +26,10 @@ from jaxtyping import Array, Float, Int
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
-from ._results import RESULTS
-from .potential import correlation_function, schrodinger_potential
-from .stationary import (
+from .._results import RESULTS
+from ._potential import correlation_function, schrodinger_potential
+from ._solution import classify
+from ._stationary import (
     StationaryOptions,
     check_stationary_ensemble,
     static_variance,
@@ -223,12 +224,10 @@ def _solve_discrete(ensemble, delta, options, max_lags, throw):
         lags = _orbit(ensemble, delta0, delta_inf, delta, max_lags)
     mu = _largest_multiplier(ensemble, delta0, lags, delta)
     lyapunov = jnp.log(mu) / delta
-    regime = jnp.where(
-        static, 0, jnp.where((ensemble.noise == 0) | (lyapunov > 0), 1, 2)
-    )
     result = RESULTS.where(found, result, RESULTS.no_bracket)
-    if throw:
-        delta0 = result.error_if(delta0, result != RESULTS.successful)
+    regime, delta0 = classify(
+        static, ensemble.noise, lyapunov > 0, delta0, result, throw
+    )
     return DiscreteStationarySolution(
         delta=delta,
         delta0=delta0,
