@@ -252,3 +252,47 @@ def test_bad_tau_and_nonconvergence(solved):
         eqx.EquinoxRuntimeError, match="maximum number of steps|bracket"
     ):
         dmft.solve_stationary(ens0, options, grid=None)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        # Regression: rtol = atol = 10 stopped the search at its first point and
+        # returned Delta0 = 10.43 (g = 2, sb = 0.3, sigma = 0.5; true 2.1407) without
+        # a failure of the root solve on commit 54b9162.
+        (dict(rtol=10.0, atol=10.0), "rtol"),
+        (dict(rtol=1e-5), "rtol"),
+        (dict(atol=0.0), "atol"),
+        (dict(rtol=float("nan")), "rtol"),
+        (dict(max_steps=0), "max_steps"),
+    ],
+)
+def test_bad_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dmft.StationaryOptions(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        # Regression: both were accepted on commit 54b9162 (max_steps = 0 then failed
+        # with an IndexError inside the solve).
+        (dict(rtol=-1.0), "rtol"),
+        (dict(max_steps=0), "max_steps"),
+        (dict(atol=1.0), "atol"),
+    ],
+)
+def test_bad_autocorrelation_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dmft.AutocorrelationOptions(**kwargs)
+
+
+def test_bad_grid_and_transition_options():
+    with pytest.raises(ValueError, match="n"):
+        dmft.LyapunovGrid(n=4)
+    with pytest.raises(ValueError, match="length"):
+        dmft.LyapunovGrid(length=0.0)
+    with pytest.raises(ValueError, match="max_doublings"):
+        dmft.TransitionOptions(max_doublings=-1)
+    with pytest.raises(ValueError, match="rtol"):
+        dmft.TransitionOptions(rtol=0.5)

@@ -1,5 +1,6 @@
 """The chaos transition g_c(sigma_b) against an independent chi_1 = 1 root-find."""
 
+import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -73,3 +74,15 @@ def test_noise_moves_the_transition():
             sigma_w=float(onset.g_c) * factor, sigma_b=0.3, noise=0.5
         )
         assert np.sign(float(dmft.solve_stationary(e).lyapunov)) == sign
+
+
+@pytest.mark.slow
+def test_strong_noise_says_no_onset_was_found():
+    # Regression: with noise 1e6 the exponent is negative at every g the search tries
+    # (up to 65 g_c_static); commit 54b9162 reported the generic "maximum number of
+    # steps" of a nonlinear solver.
+    ens = dmft.NetworkEnsemble(noise=1e6)
+    onset = dmft.chaos_transition(ens, throw=False)
+    assert onset.result == dmft.RESULTS.no_chaos_onset
+    with pytest.raises(eqx.EquinoxRuntimeError, match="max_doublings"):
+        dmft.chaos_transition(ens)
