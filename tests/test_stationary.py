@@ -296,6 +296,9 @@ def test_bad_grid_and_transition_options():
         dmft.TransitionOptions(max_doublings=-1)
     with pytest.raises(ValueError, match="rtol"):
         dmft.TransitionOptions(rtol=0.5)
+    ens = dmft.NetworkEnsemble(sigma_w=2.0)
+    with pytest.raises(ValueError, match="count"):
+        dmft.meanfield.schrodinger_eigenvalues(ens, 1.9, 0.0, count=0)
 
 
 def test_potential_functions_against_numpy():

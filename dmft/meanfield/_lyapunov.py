@@ -91,9 +91,11 @@ def schrodinger_eigenvalues(
 
     **Returns:** the eigenvalues, ascending.
 
-    **Raises:** an error (`eqx.error_if`) if $\\Delta(\\tau)$ fails to integrate and
-    `throw`; else the eigenvalues are NaN.
+    **Raises:** `ValueError` unless `count` is an integer in `[1, grid.n]`; an error
+    (`eqx.error_if`) if $\\Delta(\\tau)$ fails to integrate and `throw`; else the
+    eigenvalues are NaN.
     """
+    check_integer("count", count, 1, grid.n)
     eigenvalues, ok = _eigenvalues(
         ensemble, delta0, delta_inf, grid, odd, count, options
     )
