@@ -258,8 +258,9 @@ def test_bad_tau_and_nonconvergence(solved):
     "kwargs, match",
     [
         # Regression: rtol = atol = 10 stopped the search at its first point and
-        # returned Delta0 = 10.43 (g = 2, sb = 0.3, sigma = 0.5; true 2.1407) without
-        # a failure of the root solve on commit 54b9162.
+        # returned Delta0 = 10.43 (g = 2, sb = 0.3, sigma = 0.5; true 2.1407) with the
+        # root solves reporting success on commit 54b9162 (only the Lyapunov
+        # integration at that wrong Delta0 then failed).
         (dict(rtol=10.0, atol=10.0), "rtol"),
         (dict(rtol=1e-5), "rtol"),
         (dict(atol=0.0), "atol"),

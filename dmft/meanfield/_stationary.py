@@ -37,7 +37,7 @@ class StationaryOptions(eqx.Module):
         radius, so the answer is the root to rounding, with its implicit derivatives,
         whatever the tolerance (a looser one only costs fewer iterations). Looser ones
         are refused: they would return the search's unpolished end, accurate only to
-        the tolerance and without derivatives, reported as successful (`rtol = atol
+        the tolerance and without derivatives, as a successful search (`rtol = atol
         = 10` at $g = 2$, $\\sigma_b = 0.3$, $\\sigma = 0.5$ stopped at
         $\\Delta_0 = 10.43$, for $2.1407$).
     - `max_steps`: the most iterations of each root solve (an integer >= 1).
