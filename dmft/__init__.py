@@ -53,15 +53,17 @@ from .deep import (
     phase_diagram as phase_diagram,
 )
 
-# mean-field theory (`dmft.meanfield` holds the rest: potential, RESULTS, ...)
+# mean-field theory (`dmft.meanfield` holds the rest: potential, ...)
 from .meanfield import (
     AmariFixedPoint as AmariFixedPoint,
+    AmariOptions as AmariOptions,
     AutocorrelationOptions as AutocorrelationOptions,
     ChaosTransition as ChaosTransition,
     DiscreteStationarySolution as DiscreteStationarySolution,
     LyapunovGrid as LyapunovGrid,
     StationaryOptions as StationaryOptions,
     StationarySolution as StationarySolution,
+    TransitionOptions as TransitionOptions,
     amari_fixed_points as amari_fixed_points,
     chaos_transition as chaos_transition,
     solve_amari as solve_amari,

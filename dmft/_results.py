@@ -34,6 +34,18 @@ class RESULTS(optx.RESULTS):  # pyright: ignore
         "The particle equation for $\\Delta(\\tau)$ (which the Lyapunov exponent also "
         "needs) failed to integrate. Try increasing `AutocorrelationOptions.max_steps`."
     )
+    near_onset = (
+        "Too close to the onset of chaos to resolve Delta(tau)'s decay and the "
+        "Lyapunov exponent in this precision: their rate kappa^2 = W(Delta_inf) is a "
+        "difference of O(1) terms and fell below 2e6 machine epsilons (Delta0 and "
+        "Delta_inf are resolved). Near onset (tanh, no bias or noise) lambda ~ "
+        "Delta0^2/2 and Delta(tau) ~ Delta0 sech(Delta0 tau / sqrt(3))."
+    )
+    no_chaos_onset = (
+        "With noise, the Lyapunov exponent stayed negative at every g tried: the noise "
+        "suppresses chaos beyond the searched range. Try increasing "
+        "`TransitionOptions.max_doublings` (each doubles the range of g searched)."
+    )
     max_iterations_reached = (
         "The iteration did not converge within `max_iterations`. Try increasing "
         "`max_iterations`, stronger damping (smaller `damping`), more samples, or a "

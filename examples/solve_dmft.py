@@ -23,7 +23,7 @@ import dmft  # noqa: E402
 # One point: chaotic, with quenched biases and white noise.
 ensemble = dmft.NetworkEnsemble(dmft.Tanh(), sigma_w=2.0, sigma_b=0.3, noise=0.5)
 solution = dmft.solve_stationary(ensemble)  # raises if a root solve fails
-regime = dmft.meanfield.REGIMES[int(solution.regime)]
+regime = dmft.REGIMES[solution.regime]
 print(f"{regime}: Delta0 = {float(solution.delta0):.10f}, ", end="")
 print(
     f"Delta_inf = {float(solution.delta_inf):.10f}, lambda = {float(solution.lyapunov):.6f}"

@@ -1,5 +1,7 @@
 """Amari's (m, q) fixed points against an independent NumPy/scipy solve, and the ODE."""
 
+import diffrax
+import equinox as eqx
 import numpy as np
 import pytest
 from scipy.optimize import fsolve
@@ -72,3 +74,64 @@ def test_chaotic_variance_is_the_largest_root():
     assert float(point.m) == pytest.approx(0.0, abs=1e-12)
     assert float(point.q) == pytest.approx(2.12147356820317853, rel=1e-12)
     assert not point.stable  # bulk radius g sqrt(E[phi'^2]) > 1: chaotic
+
+
+def test_continuum_of_fixed_points_is_degenerate():
+    # Regression: linear phi with mean_w = 1 and mean_b = 0 makes F(m) = 0 for every
+    # m; commit 54b9162 returned the 401 grid points as "fixed points".
+    ens = dmft.NetworkEnsemble(dmft.Linear(), sigma_w=0.5, mean_w=1.0)
+    with pytest.raises(eqx.EquinoxRuntimeError, match="degenerate"):
+        dmft.amari_fixed_points(ens)
+    (point,) = dmft.amari_fixed_points(ens, throw=False)
+    assert point.result == dmft.RESULTS.degenerate
+    assert not point.stable and np.isnan(float(point.q))
+    # Off the degenerate line the same linear network has its one fixed point,
+    # m = mean_b / (1 - mean_w), q = (sigma_w^2 m^2 + sigma_b^2) / (1 - sigma_w^2).
+    ens = dmft.NetworkEnsemble(
+        dmft.Linear(), sigma_w=0.5, sigma_b=0.2, mean_w=0.5, mean_b=0.1
+    )
+    (point,) = dmft.amari_fixed_points(ens)
+    assert float(point.m) == pytest.approx(0.2, abs=1e-12)
+    assert float(point.q) == pytest.approx((0.25 * 0.04 + 0.04) / 0.75, rel=1e-12)
+    assert point.stable and point.result == dmft.RESULTS.successful
+
+
+def test_enormous_mean_is_never_nan_and_stable():
+    # Regression: mean_b = 1e300 gave q = NaN marked stable (commit 54b9162). Now a
+    # failure status (or an error), never a NaN with stable = True.
+    ens = dmft.NetworkEnsemble(sigma_w=0.8, mean_b=1e300)
+    points = dmft.amari_fixed_points(ens, throw=False)
+    for p in points:
+        finite = np.isfinite(float(p.m)) and np.isfinite(float(p.q))
+        assert finite or (p.result != dmft.RESULTS.successful and not p.stable)
+    if any(p.result != dmft.RESULTS.successful for p in points):
+        with pytest.raises(eqx.EquinoxRuntimeError):
+            dmft.amari_fixed_points(ens)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(num=2), "num"),
+        (dict(rtol=0.0), "rtol"),
+        (dict(rtol=1e-3), "rtol"),
+        (dict(atol=-1.0), "atol"),
+        (dict(max_steps=0), "max_steps"),
+    ],
+)
+def test_bad_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dmft.AmariOptions(**kwargs)
+
+
+def test_dense_solution_and_bad_initial_values():
+    # Regression: SaveAt(dense=True) made solve_amari pass max_steps=None, which
+    # diffrax refuses ("incompatible with saveat.dense") on commit 54b9162.
+    ens = dmft.NetworkEnsemble(sigma_w=0.8, sigma_b=0.3, mean_w=0.5, mean_b=0.2)
+    sol = dmft.solve_amari(ens, 0.0, 0.1, 5.0, saveat=diffrax.SaveAt(dense=True))
+    m, q = sol.evaluate(5.0)
+    assert np.isfinite(float(m)) and np.isfinite(float(q))
+    with pytest.raises(ValueError, match="q0"):
+        dmft.solve_amari(ens, 0.0, -0.1, 5.0)
+    with pytest.raises(ValueError, match="max_steps"):
+        dmft.solve_amari(ens, 0.0, 0.1, 5.0, max_steps=0)

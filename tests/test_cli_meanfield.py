@@ -67,8 +67,8 @@ def test_solve_programs_fit_the_compilation_cache():
     import jax.numpy as jnp
 
     import dmft
-    from dmft.meanfield.autocorrelation import _autocorrelation
-    from dmft.meanfield.stationary import _solve_stationary
+    from dmft.meanfield._autocorrelation import _autocorrelation
+    from dmft.meanfield._stationary import _solve_stationary
 
     ens = dmft.NetworkEnsemble(sigma_w=2.0, sigma_b=0.3, noise=0.5)
     options = dmft.meanfield.StationaryOptions()
@@ -95,23 +95,31 @@ def test_transition_and_amari_programs_fit_the_compilation_cache():
 
     import dmft
     from dmft.deep._critical import _critical
-    from dmft.meanfield.amari import _fixed_point, _residual_on_grid
-    from dmft.meanfield.transition import _noisy_onset, _static_onset
+    from dmft.meanfield._amari import _fixed_point, _residual_on_grid
+    from dmft.meanfield._transition import _noisy_onset, _static_onset
 
     ens = dmft.NetworkEnsemble(sigma_b=0.3, noise=0.5)
     lowered = (
-        _static_onset.lower(ens),
+        _static_onset.lower(ens, dmft.meanfield.TransitionOptions()),
         _noisy_onset.lower(
             ens,
             jnp.array(1.4),
             dmft.meanfield.StationaryOptions(),
             dmft.LyapunovGrid(),
             None,
-            1e-8,
+            dmft.meanfield.TransitionOptions(),
         ),
         _critical.lower(ens.phi, jnp.array(0.3), dmft.deep.DeepSolver(), False),
-        _fixed_point.lower(ens, jnp.array(-1.0), jnp.array(1.0), jnp.array(1.0)),
-        _residual_on_grid.lower(ens, jnp.linspace(-1.0, 1.0, 5)),
+        _fixed_point.lower(
+            ens,
+            dmft.meanfield.AmariOptions(),
+            jnp.array(-1.0),
+            jnp.array(1.0),
+            jnp.array(1.0),
+        ),
+        _residual_on_grid.lower(
+            ens, jnp.linspace(-1.0, 1.0, 5), dmft.meanfield.AmariOptions()
+        ),
     )
     for program in lowered:
         assert "callback" not in program.as_text()

@@ -90,7 +90,7 @@ def test_scs_value_against_mpmath(solved):
     assert abs(exact - 1.925) < 5e-4  # the value quoted by THEORY.md / the issue
     assert sol.delta0[0] == pytest.approx(exact, rel=1e-10, abs=0)
     assert abs(sol.delta_inf[0]) < 1e-12
-    assert dmft.meanfield.REGIMES[int(sol.regime[0])] == "chaotic"
+    assert bool((sol.regime == dmft.REGIMES.chaotic)[0])
 
 
 @pytest.mark.slow
@@ -99,7 +99,7 @@ def test_bias_noise_equations_against_numpy(solved):
     # double Gauss-Hermite rule (error ~1e-12 at Delta0 ~ 2): residuals < 1e-9.
     ens, sol = solved
     for k, (g, sb, s) in enumerate(POINTS):
-        if int(sol.regime[k]) == 0:
+        if bool((sol.regime == dmft.REGIMES.static)[k]):
             continue
         d0, dinf = float(sol.delta0[k]), float(sol.delta_inf[k])
         c_inf = _pair(np.tanh, np.tanh, d0, dinf)
@@ -122,7 +122,7 @@ def test_static_solution_is_the_length_map(solved):
     for _ in range(200):
         q = g**2 * np.sum(_W * np.tanh(np.sqrt(q) * _Z) ** 2) + sb**2
     chi1 = g**2 * np.sum(_W * (1 - np.tanh(np.sqrt(q) * _Z) ** 2) ** 2)
-    assert int(sol.regime[2]) == 0
+    assert bool((sol.regime == dmft.REGIMES.static)[2])
     assert sol.delta0[2] == pytest.approx(q, rel=1e-12)
     assert sol.delta_inf[2] == pytest.approx(q, rel=1e-12)
     assert sol.chi_1[2] == pytest.approx(chi1, rel=1e-12)
@@ -132,9 +132,14 @@ def test_static_solution_is_the_length_map(solved):
 @pytest.mark.slow
 def test_regimes_and_results(solved):
     _, sol = solved
-    names = [dmft.meanfield.REGIMES[int(r)] for r in sol.regime]
-    assert names == ["chaotic", "chaotic", "static", "noise-driven"]
-    assert bool(jnp.all(sol.result == dmft.meanfield.RESULTS.successful))
+    expected = [
+        dmft.REGIMES.chaotic,
+        dmft.REGIMES.chaotic,
+        dmft.REGIMES.static,
+        dmft.REGIMES.noise_driven,
+    ]
+    assert [bool((sol.regime == r)[k]) for k, r in enumerate(expected)] == [True] * 4
+    assert bool(jnp.all(sol.result == dmft.RESULTS.successful))
     # chaos: q* (static) is unstable, chi_1 > 1, and the chaotic Delta0 lies below q*.
     assert float(sol.chi_1[0]) > 1 and float(sol.delta0[0]) < float(sol.q_star[0])
     assert float(sol.lyapunov[0]) > 0 and float(sol.lyapunov[3]) < 0
@@ -158,7 +163,8 @@ def test_linear_ou_closed_form():
     np.testing.assert_allclose(delta, exact, rtol=1e-8)
     # The Lyapunov grid resolves the continuum edge to O(1/L^2).
     assert sol.lyapunov == pytest.approx(-1 + g, abs=1e-4)
-    assert dmft.meanfield.REGIMES[int(sol.regime)] == "noise-driven"
+    assert sol.regime == dmft.REGIMES.noise_driven
+    assert dmft.REGIMES[sol.regime] == "noise-driven"
 
 
 @pytest.mark.slow
@@ -236,11 +242,85 @@ def test_bad_tau_and_nonconvergence(solved):
     ens, sol = solved
     ens0 = jax.tree.map(lambda x: x[0], ens)
     sol0 = jax.tree.map(lambda x: x[0], sol)
-    with pytest.raises(ValueError, match="taus"):
+    with pytest.raises(ValueError, match="lags"):
         dmft.stationary_autocorrelation(ens0, sol0, [1.0, -1.0])
     # Two iterations cannot converge: a status without throw, an error with it.
     options = dmft.StationaryOptions(max_steps=2)
     bad = dmft.solve_stationary(ens0, options, grid=None, throw=False)
-    assert bad.result != dmft.meanfield.RESULTS.successful
-    with pytest.raises(Exception, match="maximum number of steps|bracket"):
+    assert bad.result != dmft.RESULTS.successful
+    with pytest.raises(
+        eqx.EquinoxRuntimeError, match="maximum number of steps|bracket"
+    ):
         dmft.solve_stationary(ens0, options, grid=None)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        # Regression: rtol = atol = 10 stopped the search at its first point and
+        # returned Delta0 = 10.43 (g = 2, sb = 0.3, sigma = 0.5; true 2.1407) with the
+        # root solves reporting success on commit 54b9162 (only the Lyapunov
+        # integration at that wrong Delta0 then failed).
+        (dict(rtol=10.0, atol=10.0), "rtol"),
+        (dict(rtol=1e-5), "rtol"),
+        (dict(atol=0.0), "atol"),
+        (dict(rtol=float("nan")), "rtol"),
+        (dict(max_steps=0), "max_steps"),
+    ],
+)
+def test_bad_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dmft.StationaryOptions(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        # Regression: both were accepted on commit 54b9162 (max_steps = 0 then failed
+        # with an IndexError inside the solve).
+        (dict(rtol=-1.0), "rtol"),
+        (dict(max_steps=0), "max_steps"),
+        (dict(atol=1.0), "atol"),
+    ],
+)
+def test_bad_autocorrelation_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dmft.AutocorrelationOptions(**kwargs)
+
+
+def test_bad_grid_and_transition_options():
+    with pytest.raises(ValueError, match="n"):
+        dmft.LyapunovGrid(n=4)
+    with pytest.raises(ValueError, match="length"):
+        dmft.LyapunovGrid(length=0.0)
+    with pytest.raises(ValueError, match="max_doublings"):
+        dmft.TransitionOptions(max_doublings=-1)
+    with pytest.raises(ValueError, match="rtol"):
+        dmft.TransitionOptions(rtol=0.5)
+    ens = dmft.NetworkEnsemble(sigma_w=2.0)
+    with pytest.raises(ValueError, match="count"):
+        dmft.meanfield.schrodinger_eigenvalues(ens, 1.9, 0.0, count=0)
+
+
+def test_potential_functions_against_numpy():
+    # C, V and W of the particle picture at a few (Delta, Delta0), against the
+    # module's NumPy 160 x 160 Gauss-Hermite double integral (error ~1e-13 at
+    # Delta0 ~ 2): C = E[tanh tanh], V = -Delta^2/2 + sb^2 Delta + g^2 E[Phi Phi]
+    # (Phi = log cosh), W = 1 - g^2 E[sech^2 sech^2]; tolerance 1e-11.
+    g, sb, d0 = 2.0, 0.3, 1.9
+    ens = dmft.NetworkEnsemble(sigma_w=g, sigma_b=sb)
+    deltas = np.array([0.0, 0.5, 1.2, 1.9])
+
+    def sech2(x):
+        return 1 - np.tanh(x) ** 2
+
+    c = [_pair(np.tanh, np.tanh, d0, d) for d in deltas]
+    v = [
+        -(d**2) / 2 + sb**2 * d + g**2 * _pair(_logcosh, _logcosh, d0, d)
+        for d in deltas
+    ]
+    w = [1 - g**2 * _pair(sech2, sech2, d0, d) for d in deltas]
+    mf = dmft.meanfield
+    np.testing.assert_allclose(mf.correlation_function(ens, deltas, d0), c, atol=1e-11)
+    np.testing.assert_allclose(mf.potential(ens, deltas, d0), v, atol=1e-11)
+    np.testing.assert_allclose(mf.schrodinger_potential(ens, deltas, d0), w, atol=1e-11)

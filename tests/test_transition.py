@@ -1,5 +1,6 @@
 """The chaos transition g_c(sigma_b) against an independent chi_1 = 1 root-find."""
 
+import equinox as eqx
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -56,8 +57,8 @@ def test_chaotic_solution_branches_at_the_line():
     g_c = float(dmft.chaos_transition(dmft.NetworkEnsemble(sigma_b=sb)).g_c)
     below = dmft.solve_stationary(dmft.NetworkEnsemble(sigma_w=g_c * 0.99, sigma_b=sb))
     above = dmft.solve_stationary(dmft.NetworkEnsemble(sigma_w=g_c * 1.05, sigma_b=sb))
-    assert int(below.regime) == 0 and float(below.lyapunov) < 0
-    assert int(above.regime) == 1 and float(above.lyapunov) > 0
+    assert below.regime == dmft.REGIMES.static and float(below.lyapunov) < 0
+    assert above.regime == dmft.REGIMES.chaotic and float(above.lyapunov) > 0
     assert float(above.delta_inf) < float(above.delta0) < float(above.q_star)
 
 
@@ -73,3 +74,15 @@ def test_noise_moves_the_transition():
             sigma_w=float(onset.g_c) * factor, sigma_b=0.3, noise=0.5
         )
         assert np.sign(float(dmft.solve_stationary(e).lyapunov)) == sign
+
+
+@pytest.mark.slow
+def test_strong_noise_says_no_onset_was_found():
+    # Regression: with noise 1e6 the exponent is negative at every g the search tries
+    # (up to 65 g_c_static); commit 54b9162 reported the generic "maximum number of
+    # steps" of a nonlinear solver.
+    ens = dmft.NetworkEnsemble(noise=1e6)
+    onset = dmft.chaos_transition(ens, throw=False)
+    assert onset.result == dmft.RESULTS.no_chaos_onset
+    with pytest.raises(eqx.EquinoxRuntimeError, match="max_doublings"):
+        dmft.chaos_transition(ens)

@@ -52,7 +52,7 @@ def solve(
         sol = dmft.solve_stationary(ensemble, throw=False)
         check_result(sol.result, dmft.meanfield.RESULTS)
         values = delta_at(ensemble, sol, taus) if taus else []
-        regime = dmft.meanfield.REGIMES[int(sol.regime)]
+        regime = dmft.REGIMES[sol.regime]
     else:
         sol = dmft.solve_discrete_stationary(ensemble, discrete_step)
         last = sol.delta.shape[0] - 1

@@ -224,6 +224,14 @@ def newton_polish(
     x = jax.lax.stop_gradient(x)
     value, slope = jax.jvp(lambda y: fn(y, args), (x,), (jnp.ones_like(x),))
     v, s = jax.lax.stop_gradient((value, slope))
+    # The step is taken only if it is at most 1e-6 (1 + |x|). Every search before a
+    # polish stops within atol + rtol |x| of its root, and the options objects refuse
+    # tolerances above 1e-6, so at a smooth simple root the step (~ the search's
+    # remaining error) always passes. A larger one means `x` is not at such a root: a
+    # kink of the bracketing predicate (q* = 0 at sigma_b = 0, chi_1 < 1) or a
+    # vanishing slope, where a Newton step would jump out of the bracket, or a search
+    # that ran out of steps (its result says so). Any cut between the largest search
+    # tolerance and O(1) would do; 1e-6 leaves six decades on either side.
     small = (jnp.abs(v) <= 1e-6 * (1 + jnp.abs(x)) * jnp.abs(s)) & (s != 0)
     # Both `where`s: an unselected inf or NaN would still poison the derivatives.
     return x - jnp.where(small, value, 0.0) / jnp.where(small, s, 1.0)

@@ -15,10 +15,10 @@ from jaxtyping import Array, Float
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import product_expectation
-from .._results import REGIMES
-from ._results import RESULTS
-from .potential import correlation_function, schrodinger_potential
-from .stationary import (
+from .._results import REGIMES, RESULTS
+from ._potential import correlation_function, schrodinger_potential
+from ._solution import classify
+from ._stationary import (
     StationaryOptions,
     check_stationary_ensemble,
     static_variance,
@@ -306,18 +306,10 @@ def _solve_discrete(ensemble, step, options, max_lags, throw):
     )
     mu = _largest_multiplier(ensemble, delta, step)
     lyapunov = jnp.log(mu) / step
-    regime = REGIMES.where(
-        static,
-        REGIMES.static,
-        REGIMES.where(
-            (ensemble.noise == 0) | (lyapunov > 0),
-            REGIMES.chaotic,
-            REGIMES.noise_driven,
-        ),
-    )
     result = RESULTS.where(found, result, RESULTS.no_bracket)
-    if throw:
-        delta0 = result.error_if(delta0, result != RESULTS.successful)
+    regime, delta0 = classify(
+        static, ensemble.noise, lyapunov > 0, delta0, result, throw
+    )
     return DiscreteStationarySolution(
         step=step,
         delta0=delta0,

@@ -10,9 +10,10 @@ from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble
 from .._gaussian import correlated_expectation
-from ._results import RESULTS
+from .._results import REGIMES, RESULTS
+from .._validation import check_integer, check_interval, require
+from ._potential import schrodinger_potential
 from ._solution import StationarySolution
-from .potential import schrodinger_potential
 
 
 class AutocorrelationOptions(eqx.Module):
@@ -21,8 +22,13 @@ class AutocorrelationOptions(eqx.Module):
     **Arguments:**
 
     - `solver`: a diffrax solver (default `Tsit5()`).
-    - `rtol`, `atol`: tolerances of the PID step-size controller.
-    - `max_steps`: the most steps of each of the two integrations.
+    - `rtol`, `atol`: tolerances of the PID step-size controller, each in
+        $(0, 10^{-3}]$: a looser one would let the orbit's error exceed what any use
+        of $\\Delta(\\tau)$ (a curve to plot, the Schrodinger potential) tolerates, with
+        the integration still reported successful.
+    - `max_steps`: the most steps of each of the two integrations (an integer >= 1).
+
+    **Raises:** `ValueError` for a tolerance outside $(0, 10^{-3}]$ or `max_steps` < 1.
     """
 
     solver: dfx.AbstractSolver = dfx.Tsit5()
@@ -30,22 +36,25 @@ class AutocorrelationOptions(eqx.Module):
     atol: float = 1e-12
     max_steps: int = eqx.field(default=16384, static=True)
 
+    def __check_init__(self):
+        check_interval("rtol", self.rtol, 0.0, 1e-3)
+        check_interval("atol", self.atol, 0.0, 1e-3)
+        check_integer("max_steps", self.max_steps, 1)
+
 
 class ChebyshevKernel(eqx.Module):
-    """$E[\\phi^{(i)}(u_1)\\phi^{(j)}(u_2)]$ as a function of the covariance $\\Delta$ on
-    $[\\Delta_\\infty, \\Delta_0]$ (variances $\\Delta_0$), as a Chebyshev series:
+    """$E[\\phi^{(i)}(u_1)\\phi^{(j)}(u_2)]$ as a function of the covariance $\\Delta$
+    on $[\\Delta_\\infty, \\Delta_0]$ (variances $\\Delta_0$), as a Chebyshev series:
     `orders = (0, 0)` is $C(\\Delta; \\Delta_0)$, `(1, 1)` is $\\partial_\\Delta C$.
 
     The particle equation evaluates $C$ thousands of times at fixed $\\Delta_0$, each a
     nested Gaussian average; $C$ is analytic in $\\Delta$, so 80 Chebyshev nodes give
-    it to ~1e-14 (tanh, $\\Delta_0 \\lesssim 10$; ~1e-11 at $\\Delta_0 = 20$), and its
-    integral (the potential) comes exactly from the series.
+    it to ~1e-14 (tanh, $\\Delta_0 \\lesssim 10$; ~1e-11 at $\\Delta_0 = 20$).
     """
 
     lower: Float[Array, ""]
     upper: Float[Array, ""]
     coefficients: Float[Array, " n"]
-    integral: Float[Array, " n+1"]
 
     def __init__(self, ensemble, delta0, delta_inf, orders=(0, 0), n: int = 80):
         k = jnp.arange(n, dtype=delta0.dtype)
@@ -58,46 +67,15 @@ class ChebyshevKernel(eqx.Module):
             ensemble.phi, delta0, delta0, nodes, orders=orders
         )
         c = 2 / n * jnp.cos(jnp.outer(k, angles)) @ values
-        c = c.at[0].multiply(0.5)
-        self.coefficients = c
-        # Antiderivative in t: int T_j = T_{j+1}/(2(j+1)) - T_{j-1}/(2(j-1)), T_0 -> T_1.
-        padded = jnp.concatenate([2 * c[:1], c[1:], jnp.zeros(2, c.dtype)])
-        j = jnp.arange(1, n + 1, dtype=c.dtype)
-        integral = (padded[:-2] - padded[2:]) / (2 * j)
-        integral = jnp.concatenate([jnp.zeros(1, c.dtype), integral])
-        # In Delta: d Delta = (upper - lower)/2 dt; zero at Delta_inf (t = -1).
-        integral = 0.5 * (delta0 - delta_inf) * integral
-        self.integral = integral.at[0].add(-self._series(integral, -1.0))
-
-    @staticmethod
-    def _series(coefficients, t):
-        t = jnp.clip(t, -1.0, 1.0)
-        j = jnp.arange(coefficients.shape[0], dtype=coefficients.dtype)
-        return jnp.sum(coefficients * jnp.cos(j * jnp.arccos(t)[..., None]), axis=-1)
-
-    def _t(self, delta):
-        width = jnp.maximum(self.upper - self.lower, 1e-300)
-        return (2 * delta - (self.upper + self.lower)) / width
+        self.coefficients = c.at[0].multiply(0.5)
 
     def __call__(self, delta):
-        return self._series(self.coefficients, self._t(delta))
-
-    def derivative(self) -> "ChebyshevKernel":
-        """The series of $\\partial_\\Delta$ of this one (exact recurrence)."""
-        c = self.coefficients
-        n = c.shape[0]
-        # d_j = sum_{k > j, k - j odd} 2 k c_k (d_0 halved): the recurrence
-        # d_{k-1} = d_{k+1} + 2 k c_k as one constant matrix (a small graph to compile).
-        j, k = np.arange(n)[:, None], np.arange(n)[None, :]
-        matrix = np.where((k > j) & ((k - j) % 2 == 1), 2.0 * k, 0.0)
-        matrix[0] *= 0.5
-        d = jnp.asarray(matrix, c.dtype) @ c
-        d = d * 2 / jnp.maximum(self.upper - self.lower, 1e-300)
-        return eqx.tree_at(lambda s: s.coefficients, self, d)
-
-    def antiderivative(self, delta):
-        """$\\int_{\\Delta_\\infty}^{\\Delta} C$."""
-        return self._series(self.integral, self._t(delta))
+        width = jnp.maximum(self.upper - self.lower, 1e-300)
+        t = jnp.clip((2 * delta - (self.upper + self.lower)) / width, -1.0, 1.0)
+        j = jnp.arange(self.coefficients.shape[0], dtype=self.coefficients.dtype)
+        return jnp.sum(
+            self.coefficients * jnp.cos(j * jnp.arccos(t)[..., None]), axis=-1
+        )
 
 
 def _second_order(tau, y, args):
@@ -110,39 +88,28 @@ def _second_order(tau, y, args):
 
 def _log_distance_rate(tau, log_u, args):
     """$d \\log u / d\\tau$ for $u = \\Delta - \\Delta_\\infty$ on the energy form
-    $\\dot\\Delta = -\\sqrt{2 (E - V(\\Delta))}$, $E = V(\\Delta_\\infty)$."""
-    ensemble, correlation, series = args
-    delta_inf, delta0 = correlation.lower, correlation.upper
+    $\\dot\\Delta = -\\sqrt{2 (E - V(\\Delta))}$, $E = V(\\Delta_\\infty)$.
+
+    With $V'(\\Delta_\\infty) = 0$ and $V'' = -W$, $2 (E - V(\\Delta_\\infty + u)) =
+    2 \\int_0^u (u - r) W(\\Delta_\\infty + r) dr$, so the rate is
+    $-\\sqrt{2 \\int_0^1 (1 - t) W(\\Delta_\\infty + u t) dt}$: no cancellation
+    however small $u$ (it tends to $-\\kappa = -\\sqrt{W_\\infty}$) or however close
+    to onset ($W = O(\\Delta_0^2)$ there, while $V$ and $\\Delta^2/2$ are
+    $O(\\Delta_0^2)$ each and cancel to $O(\\Delta_0^4)$: a difference of the potential
+    lost all digits at $g - 1 \\lesssim 10^{-4}$). `nodes, weights`: a Gauss-Legendre
+    rule on $[0, 1]$ exact for the series' degree, so the rate is a smooth function of
+    $u$ and the step-size controller sees no quadrature noise.
+    """
+    ensemble, slope, (nodes, weights) = args
     u = jnp.exp(log_u)
-    # Near the top of the hill 2 (E - V) cancels to rounding noise: there use its Taylor
-    # series 2 (E - V) = u^2 (W + W' u / 3 + W'' u^2 / 12) (W = -V''), divided by u^2 in
-    # closed form, so that the rate tends to -kappa = -sqrt(W) as u -> 0.
-    w, w1, w2 = series
-    near = -jnp.sqrt(jnp.maximum(w + w1 * u / 3 + w2 * u**2 / 12, 0.0))
-    # 2 (V(Delta_inf) - V(Delta)) = -2 int_{Delta_inf}^{Delta} V'.
-    g2, sb2 = ensemble.sigma_w**2, ensemble.sigma_b**2
-    delta = delta_inf + u
-    far = -2 * (
-        g2 * correlation.antiderivative(delta)
-        + sb2 * u
-        - 0.5 * (delta**2 - delta_inf**2)
-    )
-    far = -jnp.sqrt(jnp.maximum(far, 0.0)) / u
-    return jnp.where(u > 1e-2 * (delta0 - delta_inf), far, near)
+    w = 1 - ensemble.sigma_w**2 * slope(slope.lower + u * nodes)
+    return -jnp.sqrt(jnp.maximum(2 * jnp.sum(weights * (1 - nodes) * w), 0.0))
 
 
-def _hill_top_series(ensemble, delta0, delta_inf):
-    # From the series of E[phi' phi'] (W = 1 - g^2 of it): differentiating the nested
-    # average itself is ill-conditioned at small Delta_inf, where it goes through
-    # sqrt(Delta).
-    g2 = ensemble.sigma_w**2
-    slope = ChebyshevKernel(ensemble, delta0, delta_inf, orders=(1, 1))
-    curvature = slope.derivative()
-    return (
-        1 - g2 * slope(delta_inf),
-        -g2 * curvature(delta_inf),
-        -g2 * curvature.derivative()(delta_inf),
-    )
+def _gauss_legendre(n: int):
+    """A rule on [0, 1] that integrates (1 - t) times a degree n - 1 series exactly."""
+    nodes, weights = np.polynomial.legendre.leggauss(n // 2 + 1)
+    return jnp.asarray(0.5 * (nodes + 1)), jnp.asarray(0.5 * weights)
 
 
 def relaxation_rate(
@@ -153,6 +120,19 @@ def relaxation_rate(
     Schrodinger problem)."""
     w_inf = schrodinger_potential(ensemble, delta_inf, delta0)
     return jnp.sqrt(jnp.maximum(w_inf, 0.0))
+
+
+def resolved(rate: Float[Array, "..."]) -> Float[Array, "..."]:
+    """Whether the relaxation rate $\\kappa$ is resolved: $\\kappa^2 = W_\\infty = 1 -
+    g^2 E[\\phi'\\phi']$ is a difference of O(1) terms, and near onset ($\\kappa^2
+    \\approx \\Delta_0^2/3 \\approx (g - 1)^2/3$, tanh) the energy condition fixes
+    $\\Delta_0$ only to ~1e-16 / (g - 1), which moves $\\kappa^2 = 2\\Delta_0 - (g^2 - 1)$
+    by ~1e-16 / (g - 1)^3 relative. Measured (tanh, float64): $\\lambda$ within 1e-5 of
+    $(g-1)^2/2\\,(1 + O(g - 1))$ at $g - 1 = 10^{-4}$ ($\\kappa^2 = 3.3 \\cdot
+    10^{-9}$), 18% off at $10^{-5}$; the cut $\\kappa^2 \\ge 2\\cdot 10^6\\,\\epsilon$
+    ($4.4 \\cdot 10^{-10}$, $g - 1 \\approx 3.6 \\cdot 10^{-5}$) keeps the error below
+    ~3e-4."""
+    return rate**2 >= 2e6 * jnp.finfo(rate.dtype).eps
 
 
 def _trajectory(ensemble, delta0, delta_inf, taus, options):
@@ -166,6 +146,7 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
     switch = jnp.clip(1 / jnp.maximum(rate, 1e-300), 0.5, 1e4)
     controller = dfx.PIDController(rtol=options.rtol, atol=options.atol)
     correlation = ChebyshevKernel(ensemble, delta0, delta_inf)
+    slope = ChebyshevKernel(ensemble, delta0, delta_inf, orders=(1, 1))
     # Dense output evaluated at all lags at once rather than `SaveAt(ts=...)`: the
     # same interpolating polynomials, but no run-time checks of the save times, whose
     # host callbacks keep a program out of JAX's persistent compilation cache.
@@ -194,7 +175,7 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
         jnp.maximum(taus[-1], switch),
         None,
         jnp.log(jnp.maximum(u_switch, jnp.finfo(u_switch.dtype).tiny)),
-        args=(ensemble, correlation, _hill_top_series(ensemble, delta0, delta_inf)),
+        args=(ensemble, slope, _gauss_legendre(slope.coefficients.shape[0])),
         saveat=dfx.SaveAt(dense=True),
         stepsize_controller=controller,
         max_steps=options.max_steps,
@@ -218,13 +199,14 @@ def _trajectory(ensemble, delta0, delta_inf, taus, options):
 def stationary_autocorrelation(
     ensemble: NetworkEnsemble,
     solution: StationarySolution,
-    taus: Float[ArrayLike, " n"],
+    lags: Float[ArrayLike, " n"],
     options: AutocorrelationOptions = AutocorrelationOptions(),
     *,
     throw: bool = True,
 ) -> Float[Array, " n"]:
     """The stationary autocorrelation $\\Delta(\\tau) = \\langle \\delta h(t) \\delta
-    h(t + \\tau)\\rangle$ at lags `taus`, from the particle equation
+    h(t + \\tau)\\rangle$ of the DMFT at the lag times `lags`, from the particle
+    equation
 
     $$\\ddot\\Delta = \\Delta - g^2 C(\\Delta; \\Delta_0) - \\sigma_b^2,\\quad
     \\Delta(0) = \\Delta_0,\\ \\dot\\Delta(0^+) = -\\sigma^2/2,$$
@@ -238,33 +220,36 @@ def stationary_autocorrelation(
 
     - `ensemble`: the network ensemble that `solution` solves.
     - `solution`: from `dmft.meanfield.solve_stationary`.
-    - `taus`: lags $\\tau \\ge 0$ (any order).
+    - `lags`: lag times $\\tau \\ge 0$ (any order).
     - `options`: a `dmft.meanfield.AutocorrelationOptions`.
     - `throw`: raise if the integration fails (else return NaN): a step limit, or a
         value outside $[\\Delta_\\infty, \\Delta_0]$, which the orbit never leaves.
 
-    **Returns:** $\\Delta(\\tau)$ at `taus`.
+    **Returns:** $\\Delta(\\tau)$ at `lags`.
 
-    **Raises:** `ValueError` for a negative lag.
+    **Raises:** `ValueError` for lags that are not a 1-D array of finite values
+    $\\ge 0$; an error (`eqx.error_if`) if the integration fails and `throw`.
     """
-    taus = jnp.asarray(taus, float)
-    if taus.ndim != 1:
-        raise ValueError("`taus` must be a 1-D array of lags.")
-    if not isinstance(taus, jax.core.Tracer) and jnp.any(~(taus >= 0)):
-        raise ValueError(f"lags `taus` must be finite and >= 0; got {taus}.")
-    return _autocorrelation(ensemble, solution, taus, options, throw)
+    lags = jnp.asarray(lags, float)
+    if lags.ndim != 1:
+        raise ValueError(f"`lags` must be a 1-D array of lag times; got {lags.shape}.")
+    require("lags", lags, lambda v: np.isfinite(v) & (v >= 0), "finite and >= 0")
+    return _autocorrelation(ensemble, solution, lags, options, throw)
 
 
 @eqx.filter_jit
-def _autocorrelation(ensemble, solution, taus, options, throw):
-    order = jnp.argsort(taus)
+def _autocorrelation(ensemble, solution, lags, options, throw):
+    order = jnp.argsort(lags)
     values, ok = _trajectory(
-        ensemble, solution.delta0, solution.delta_inf, taus[order], options
+        ensemble, solution.delta0, solution.delta_inf, lags[order], options
     )
     values = jnp.zeros_like(values).at[order].set(values)
-    static = solution.regime == 0
+    static = solution.regime == REGIMES.static
     values = jnp.where(static, solution.delta0, values)
-    ok = ok | static
+    rate = relaxation_rate(ensemble, solution.delta0, solution.delta_inf)
+    near = ~(resolved(rate) | static)
+    ok = (ok | static) & ~near
     if throw:
+        values = RESULTS.near_onset.error_if(values, near)
         values = RESULTS.autocorrelation_failed.error_if(values, ~ok)
     return jnp.where(ok, values, jnp.nan)

@@ -20,8 +20,9 @@ from jax.scipy.linalg import eigh_tridiagonal
 from jaxtyping import Array, Bool, Float
 
 from .._ensemble import NetworkEnsemble
-from ._results import RESULTS
-from .autocorrelation import (
+from .._results import RESULTS
+from .._validation import check_integer, check_positive
+from ._autocorrelation import (
     AutocorrelationOptions,
     ChebyshevKernel,
     _trajectory,
@@ -46,10 +47,8 @@ class LyapunovGrid(eqx.Module):
     length: float = 30.0
 
     def __check_init__(self):
-        if self.n < 8:
-            raise ValueError(f"LyapunovGrid needs n >= 8 cells; got {self.n}.")
-        if not self.length > 0:
-            raise ValueError(f"LyapunovGrid needs length > 0; got {self.length}.")
+        check_integer("n", self.n, 8)
+        check_positive(length=self.length)
 
 
 def _eigenvalues(ensemble, delta0, delta_inf, grid, odd, count, options):
@@ -92,9 +91,11 @@ def schrodinger_eigenvalues(
 
     **Returns:** the eigenvalues, ascending.
 
-    **Raises:** an error (`eqx.error_if`) if $\\Delta(\\tau)$ fails to integrate and
-    `throw`; else the eigenvalues are NaN.
+    **Raises:** `ValueError` unless `count` is an integer in `[1, grid.n]`; an error
+    (`eqx.error_if`) if $\\Delta(\\tau)$ fails to integrate and `throw`; else the
+    eigenvalues are NaN.
     """
+    check_integer("count", count, 1, grid.n)
     eigenvalues, ok = _eigenvalues(
         ensemble, delta0, delta_inf, grid, odd, count, options
     )
@@ -118,5 +119,7 @@ def lyapunov_exponent(
     """
     eigenvalues, ok = _eigenvalues(ensemble, delta0, delta_inf, grid, False, 1, options)
     w_inf = relaxation_rate(ensemble, delta0, delta_inf) ** 2
-    lyapunov = -1 + jnp.sqrt(1 - jnp.minimum(eigenvalues[0], w_inf))
+    # -1 + sqrt(1 - E0) without its cancellation near onset, where E0 ~ -(g - 1)^2.
+    e0 = jnp.minimum(eigenvalues[0], w_inf)
+    lyapunov = -e0 / (1 + jnp.sqrt(1 - e0))
     return jnp.where(ok, lyapunov, jnp.nan), ok
