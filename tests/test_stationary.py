@@ -324,3 +324,17 @@ def test_potential_functions_against_numpy():
     np.testing.assert_allclose(mf.correlation_function(ens, deltas, d0), c, atol=1e-11)
     np.testing.assert_allclose(mf.potential(ens, deltas, d0), v, atol=1e-11)
     np.testing.assert_allclose(mf.schrodinger_potential(ens, deltas, d0), w, atol=1e-11)
+
+
+def test_custom_nonlinearity_equals_builtin():
+    # `dmft.Custom(jnp.tanh)` holds a Python function (not a JAX type): the solver's
+    # stop_gradient once raised TypeError on it. Second route: the built-in Tanh.
+    # Both use the same quadrature rule, so they agree to rounding (1e-10 leaves room
+    # for the autodiff derivative against Tanh's closed-form one).
+    custom = dmft.NetworkEnsemble(dmft.Custom(jnp.tanh), sigma_w=2.0, sigma_b=0.3)
+    builtin = dmft.NetworkEnsemble(dmft.Tanh(), sigma_w=2.0, sigma_b=0.3)
+    a = dmft.solve_stationary(custom, grid=None)
+    b = dmft.solve_stationary(builtin, grid=None)
+    assert a.result == dmft.RESULTS.successful
+    assert jnp.allclose(a.delta0, b.delta0, rtol=1e-10, atol=0)
+    assert jnp.allclose(a.delta_inf, b.delta_inf, rtol=1e-10, atol=0)

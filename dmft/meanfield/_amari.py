@@ -19,6 +19,7 @@ from .._validation import (
     check_positive,
 )
 from ._bracketed_newton import bracketed_newton, root_above_zero
+from ._stop_gradient import stop_gradient
 
 
 def amari_vector_field(
@@ -172,7 +173,7 @@ def _variance_step(q, args):
 def _variance_given_mean(ensemble, m, options):
     """The fixed point of the q equation at fixed m (unique for bounded phi); NaN if
     the search failed (no finite root: an unbounded phi with too large sigma_w)."""
-    args = jax.lax.stop_gradient((ensemble, m))
+    args = stop_gradient((ensemble, m))
     # q(m) <= sigma_w^2 (1 + m^2) + sigma_b^2 for |phi(x)| <= 1 + |x|; capped so that
     # an enormous mean (|m| > 1e100) starts the doubling finite (the search needs no
     # upper bound, only a positive start).

@@ -21,6 +21,7 @@ from ._bracketed_newton import bracketed_newton, newton_polish, root_above_zero
 from ._lyapunov import LyapunovGrid, lyapunov_exponent
 from ._potential import correlation_function, potential, schrodinger_potential
 from ._solution import StationarySolution, classify
+from ._stop_gradient import stop_gradient
 
 
 class StationaryOptions(eqx.Module):
@@ -98,7 +99,7 @@ def static_variance(
 
     **Returns:** `(q_star, result)`.
     """
-    ens = jax.lax.stop_gradient(ensemble)
+    ens = stop_gradient(ensemble)
     start = 1.0 + ens.sigma_b**2 + ens.sigma_w**2
     q, found, converged = root_above_zero(
         _length_step,
@@ -149,7 +150,7 @@ def turning_point(
     nearby `start` (the root at a nearby $\\Delta_0$) takes two or three steps instead of
     eight or ten from $\\Delta = 0$.
     """
-    ensemble, delta0 = carry = jax.lax.stop_gradient((ensemble, delta0))
+    ensemble, delta0 = carry = stop_gradient((ensemble, delta0))
     if start is not None:
         start = jnp.clip(jax.lax.stop_gradient(start), 0.0, delta0)
     x, _ = bracketed_newton(
@@ -222,7 +223,7 @@ def dynamic_variances(
 
     **Returns:** `(delta0, delta_inf, result)`.
     """
-    ens = jax.lax.stop_gradient(ensemble)
+    ens = stop_gradient(ensemble)
     start = 2 * jax.lax.stop_gradient(q_star) + ens.noise**2 + 1e-3
     delta0, found, converged, turning = root_above_zero(
         lambda d, a, t: _outer_step(d, a, options, t),

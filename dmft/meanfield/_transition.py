@@ -18,6 +18,7 @@ from ._stationary import (
     check_stationary_ensemble,
     static_variance,
 )
+from ._stop_gradient import stop_gradient
 
 
 class ChaosTransition(eqx.Module):
@@ -91,7 +92,7 @@ def _static_onset(ensemble, search):
     g, found, converged = root_above_zero(
         _chi1_step,
         jnp.array(1.0),
-        jax.lax.stop_gradient(ensemble),
+        stop_gradient(ensemble),
         rtol=search.static_rtol,
         atol=search.static_atol,
         max_steps=search.max_steps,
