@@ -19,6 +19,8 @@ from dmft.meanfield import (
 )
 from dmft.plotting import COLORS, new_figure, save_figure
 
+from ._common import discrete_autocorrelation
+
 
 NAME = "recurrent_vs_deep"
 SIGMA_W, SIGMA_B = 2.5, 0.3
@@ -57,7 +59,7 @@ def compute(quick: bool, cache=None) -> dict:
         lags = int(8.0 / delta) + 1
         autocorr[f"delta={delta}"] = {
             "tau": (delta * np.arange(lags)).tolist(),
-            "rho": (np.asarray(sol.lags[:lags]) / float(sol.delta0)).tolist(),
+            "rho": (np.asarray(discrete_autocorrelation(sol)[:lags]) / float(sol.delta0)).tolist(),
         }
     return {
         "width": width,
