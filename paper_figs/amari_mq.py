@@ -11,7 +11,7 @@ import numpy as np
 
 import dmft
 from dmft.meanfield import amari_fixed_points, solve_amari
-from dmft.plotting import COLORS, new_figure, save_figure
+from dmft.plotting import COLORS, comparison_checks, new_figure, save_figure
 
 
 NAME = "amari_mq"
@@ -21,12 +21,13 @@ CASES = {
 }
 STARTS = ((-1.5, 0.2), (-0.2, 1.0), (0.2, 1.0), (1.5, 2.0))
 T1 = 10.0
+PLOT_EVERY = 3  # simulated points drawn (and checked): every third time
 
 
 def compute(quick: bool, cache=None) -> dict:
-    n, seeds = (300, 1) if quick else (2000, 4)
+    n, seeds = (300, 4) if quick else (2000, 4)
     ts = np.linspace(0.0, T1, 41)
-    out = {"n": n, "seeds": seeds, "t": ts.tolist(), "cases": []}
+    out = {"n": n, "seeds": seeds, "t": ts.tolist(), "cases": [], "checks": []}
     for name, params in CASES.items():
         ens = dmft.NetworkEnsemble(dmft.Tanh(), **params)
         case = {"name": name, **params, "runs": []}
@@ -53,16 +54,25 @@ def compute(quick: bool, cache=None) -> dict:
                 ys = np.asarray(traj.ys, float)
                 means.append(ys.mean(1))
                 variances.append(ys.var(1, ddof=1))
-            case["runs"].append(
-                {
-                    "m0": m0,
-                    "q0": q0,
-                    "m_amari": np.asarray(sol.ys[0]).tolist(),
-                    "q_amari": np.asarray(sol.ys[1]).tolist(),
-                    "m_sim": np.mean(means, 0).tolist(),
-                    "q_sim": np.mean(variances, 0).tolist(),
-                }
-            )
+            run = {
+                "m0": m0,
+                "q0": q0,
+                "m_amari": np.asarray(sol.ys[0]).tolist(),
+                "q_amari": np.asarray(sol.ys[1]).tolist(),
+                "m_sim": np.mean(means, 0).tolist(),
+                "q_sim": np.mean(variances, 0).tolist(),
+                "m_stderr": (np.std(means, 0, ddof=1) / np.sqrt(seeds)).tolist(),
+                "q_stderr": (np.std(variances, 0, ddof=1) / np.sqrt(seeds)).tolist(),
+            }
+            case["runs"].append(run)
+            for key in ("m", "q"):
+                out["checks"] += comparison_checks(
+                    f"{key}(t), {name}, (m0, q0)=({m0:g}, {q0:g})",
+                    ts[PLOT_EVERY::PLOT_EVERY],
+                    run[f"{key}_amari"][PLOT_EVERY::PLOT_EVERY],
+                    run[f"{key}_sim"][PLOT_EVERY::PLOT_EVERY],
+                    run[f"{key}_stderr"][PLOT_EVERY::PLOT_EVERY],
+                )
         out["cases"].append(case)
     return out
 
@@ -74,14 +84,15 @@ def plot(data: dict, stem) -> None:
         for color, run in zip(COLORS, case["runs"]):
             tag = rf"$(m_0, q_0) = ({run['m0']}, {run['q0']})$"
             for ax, key in zip(row, ("m", "q")):
-                ax.plot(t, run[f"{key}_amari"], color=color, label=f"Amari {tag}")
-                ax.plot(
-                    t[::3],
-                    run[f"{key}_sim"][::3],
-                    "o",
+                ax.plot(t, run[f"{key}_amari"], color=color, label=tag)
+                sl = slice(PLOT_EVERY, None, PLOT_EVERY)
+                ax.errorbar(
+                    t[sl],
+                    np.asarray(run[f"{key}_sim"])[sl],
+                    yerr=np.asarray(run.get(f"{key}_stderr", np.zeros_like(t)))[sl],
+                    fmt="o",
                     ms=3,
                     color=color,
-                    label=f"simulation N={data['n']}",
                 )
         for fp in case["fixed_points"]:
             style = "-" if fp["stable"] else "--"
@@ -96,5 +107,19 @@ def plot(data: dict, stem) -> None:
         )
         for ax in row:
             ax.set_xlabel("time $t$")
-    axes[0, 0].legend(fontsize=5)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="outside upper center",
+        ncols=len(labels),
+        fontsize=7,
+        frameon=False,
+        title=(
+            f"lines: Amari's (m, q) equations; markers: mean ± standard error of "
+            f"{data['seeds']} networks of N = {data['n']}; grey: fixed points "
+            "(solid stable, dashed unstable)"
+        ),
+        title_fontsize=7,
+    )
     save_figure(fig, stem)

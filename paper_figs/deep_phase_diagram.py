@@ -33,6 +33,7 @@ def compute(quick: bool, cache=None) -> dict:
         for b2 in dmft_b2
     ]
     return {
+        "checks": [],  # theory against theory (deep line vs DMFT onset): no simulation
         "sigma_w2": sw2.tolist(),
         "sigma_b2": sb2.tolist(),
         "chi_1": np.asarray(diagram.fixed_point.chi_1).tolist(),

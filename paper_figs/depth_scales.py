@@ -31,6 +31,7 @@ def compute(quick: bool, cache=None) -> dict:
         "xi_q": np.asarray(fp.xi_q[:, 0]).tolist(),
         "chi_1": np.asarray(fp.chi_1[:, 0]).tolist(),
         "critical_sigma_w2": float(critical.sigma_w) ** 2,
+        "checks": [],  # infinite-width theory only: no simulated points
     }
 
 

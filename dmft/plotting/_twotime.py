@@ -9,7 +9,7 @@ def plot_transient(ax_m, ax_q, panel: dict) -> None:
     """Draw $m(t)$ on `ax_m` and $q(t)$ on `ax_q` from one scenario of the
     `dmft_transient` figure: two-time DMFT (line, band of two standard errors),
     Amari's naive mean field (dashed) and finite-N simulations (markers, mean and
-    standard deviation over seeds).
+    its standard error over networks: `sim_m_std`, `sim_q_std`).
 
     **Arguments:**
 
@@ -46,7 +46,7 @@ def plot_transient(ax_m, ax_q, panel: dict) -> None:
             marker="o",
             ms=3,
             ls="none",
-            label=f"simulation (N={panel['n']}, {panel['seeds']} seeds)",
+            label=f"simulation (N={panel['n']}, mean ± s.e. of {panel['seeds']} networks)",
         )
         ax.set_xlabel("time $t$")
         ax.set_ylabel(label)
