@@ -4,6 +4,7 @@ regions, relative distance against width, learned functions, condensation."""
 import os
 
 import matplotlib.colors as mcolors
+import matplotlib.ticker as mticker
 import numpy as np
 
 from ._style import COLORS, new_figure, save_figure
@@ -60,7 +61,8 @@ def plot_rd_vs_width(ax, widths, rd, slopes, stderrs, labels):
             yerr=None,
             fmt="o",
             color=color,
-            label=f"{label}: slope {slope:+.2f} $\\pm$ {err:.2f}",
+            # `+ 0.0` turns a slope that rounds to -0.00 into +0.00.
+            label=f"{label}: slope {round(slope, 2) + 0.0:+.2f} $\\pm$ {err:.2f}",
         )
         for s in range(r.shape[1]):
             ax.plot(widths, r[:, s], ".", color=color, alpha=0.35, ms=3)
@@ -69,9 +71,20 @@ def plot_rd_vs_width(ax, widths, rd, slopes, stderrs, labels):
         ax.plot(widths, np.exp(intercept + slope * x), "-", color=color, lw=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # Only the decades are labelled: minor labels (3x10^2, 4x10^2) collide.
+    ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+    ax.yaxis.set_minor_formatter(mticker.NullFormatter())
     ax.set_xlabel("width $m$")
     ax.set_ylabel(r"$\mathrm{RD}(\theta_w)$ at the end of training")
-    ax.legend(fontsize=7, title="simulation (dots: seeds)", title_fontsize=7)
+    # Below the axes: inside, the legend hid a series.
+    ax.legend(
+        fontsize=7,
+        title="simulation (dots: seeds)",
+        title_fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        frameon=False,
+    )
 
 
 def plot_learned_functions(ax, x, runs, data_x, data_y, width):
@@ -165,14 +178,18 @@ def plot_luo_phase_diagram(
     at: dict[tuple[float, float], list[str]] = {}
     for name, (g, gp) in data["named"].items():
         at.setdefault((gp, g), []).append(name)
+    x_lo, x_hi = ax.get_xlim()
     for (gp, g), names in at.items():
         marker = _MARKERS.get(names[0], "o")
         ax.scatter(gp, g, marker=marker, s=70, color="k", zorder=4)
+        # Labels point inwards, so that none is cut at the axes' edge.
+        right = gp > (x_lo + x_hi) / 2
         ax.annotate(
             ", ".join(names),
             (gp, g),
             textcoords="offset points",
-            xytext=(6, -10),
+            xytext=(-6 if right else 6, -10),
+            ha="right" if right else "left",
             fontsize=6,
         )
     ax.set_title(
@@ -208,5 +225,4 @@ def plot_luo_phase_diagram(
     fig.suptitle(
         "Two-layer ReLU training: linear, critical, condensed (Luo et al. 2021)"
     )
-    fig.tight_layout()
     return save_figure(fig, stem, formats)
