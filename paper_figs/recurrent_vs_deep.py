@@ -28,7 +28,7 @@ Q0, C0 = 2.0, 0.5
 
 
 def compute(quick: bool, cache=None) -> dict:
-    width, seeds, depth = (300, 4, 12) if quick else (1000, 6, 25)
+    width, seeds, depth = (1000, 8, 12) if quick else (1000, 8, 25)
     ens = dmft.NetworkEnsemble(dmft.Tanh(), SIGMA_W, SIGMA_B)
     theory = dmft.deep.depth_profile(ens, depth, Q0, Q0, C0 * Q0)
     tied_q, tied_c, untied_q, untied_c = [], [], [], []
