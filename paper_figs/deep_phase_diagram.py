@@ -87,5 +87,6 @@ def plot(data: dict, stem) -> None:
     ax.set_xlabel(r"$\sigma_w^2$ ($g^2$)")
     ax.set_ylabel(r"$\sigma_b^2$")
     ax.set_title("tanh: deep and recurrent transitions coincide")
-    ax.legend(fontsize=7, loc="upper right")
+    # Above "chaotic": upper right hid the top marker, centre right the line.
+    ax.legend(fontsize=7, loc="lower right", bbox_to_anchor=(0.99, 0.16))
     save_figure(fig, stem)
