@@ -135,6 +135,6 @@ def plot(data: dict, stem: pathlib.Path) -> None:
     """m(t) and q(t), one row per scenario; writes `stem.png` and `stem.pdf`."""
     panels = {k: v for k, v in data.items() if k != "checks"}
     fig, axes = new_figure(ncols=2, nrows=len(panels))
-    for row, panel in zip(axes, panels.values()):
-        plot_transient(row[0], row[1], panel)
+    for k, (row, panel) in enumerate(zip(axes, panels.values())):
+        plot_transient(row[0], row[1], panel, legend=k == 0)
     save_figure(fig, stem)
