@@ -43,6 +43,7 @@ def compute(quick: bool, cache=None) -> dict:
     s = _settings(quick)
     out = {"sizes": list(s["sizes"]), "seeds": s["seeds"], "quick": quick}
     out["window"] = s["t1"] - s["t_burn"]
+    out["window_ordered"] = s["t1_ordered"] - s["t_burn"]
     out["panels"], out["checks"] = [], []
     for sigma_b in SIGMA_BS:
         theory = (
@@ -156,7 +157,12 @@ def plot(data: dict, stem) -> None:
         row[1].set_ylabel(r"Lyapunov exponent $\lambda$")
     note = (
         f"markers: mean ± standard error of {data['seeds']} networks "
-        f"({4 * data['seeds']} for g < g_c), window {data['window']:g}"
+        rf"({4 * data['seeds']} for $g < g_c$), window {data['window']:g}"
+        + (
+            f" ({data['window_ordered']:g} for $g < g_c$)"
+            if "window_ordered" in data
+            else ""
+        )
     )
     if data.get("quick"):
         note += "; quick mode: small N, the 1/N fit has wide error bars"
