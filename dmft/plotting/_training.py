@@ -135,6 +135,13 @@ def plot_weight_directions(ax, run, color):
     ax.legend(fontsize=7)
 
 
+def _display_name(name: str) -> str:
+    """`e-et-al` -> `E et al.`, `lee-et-al` -> `Lee et al.`; other names as given."""
+    if name.endswith("-et-al"):
+        return name[: -len("-et-al")].capitalize() + " et al."
+    return name
+
+
 def plot_luo_phase_diagram(
     data: dict, stem: str | os.PathLike, formats=("png", "pdf")
 ) -> list[str]:
@@ -179,19 +186,34 @@ def plot_luo_phase_diagram(
     for name, (g, gp) in data["named"].items():
         at.setdefault((gp, g), []).append(name)
     x_lo, x_hi = ax.get_xlim()
-    for (gp, g), names in at.items():
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for (gp, g), names in sorted(at.items()):
         marker = _MARKERS.get(names[0], "o")
         ax.scatter(gp, g, marker=marker, s=70, color="k", zorder=4)
-        # Labels point inwards, so that none is cut at the axes' edge.
-        right = gp > (x_lo + x_hi) / 2
-        ax.annotate(
-            ", ".join(names),
-            (gp, g),
-            textcoords="offset points",
-            xytext=(-6 if right else 6, -10),
-            ha="right" if right else "left",
-            fontsize=6,
-        )
+        # Labels point inwards (none is cut at the axes' edge); the first of four
+        # placements that overlaps no label already drawn is kept.
+        inward = -1 if gp > (x_lo + x_hi) / 2 else 1
+        label = ", ".join(_display_name(n) for n in names)
+        for dx, dy in ((6, -11), (6, 6), (-6, -11), (-6, 6)):
+            dx *= inward
+            text = ax.annotate(
+                label,
+                (gp, g),
+                textcoords="offset points",
+                xytext=(dx, dy),
+                ha="left" if dx > 0 else "right",
+                fontsize=6,
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            text.remove()
+        else:
+            placed.append(
+                ax.annotate(label, (gp, g), fontsize=6).get_window_extent(renderer)
+            )
     ax.set_title(
         f"theory (regions) vs simulation (dots), m = {grid['widths'][0]}"
         f"-{grid['widths'][-1]}, {grid['seeds']} seeds",
