@@ -123,7 +123,7 @@ def plot(data: dict, stem) -> None:
     ax.set_title(
         rf"tanh, $\sigma_b = {data['sigma_b']}$: markers are networks of "
         f"N = {', '.join(map(str, c0['sizes']))}\n"
-        rf"({c0['seeds']} each) extrapolated to $1/N \to 0$ (± standard error)",
+        rf"({c0['seeds']} each, {4 * c0['seeds']} below $\chi_1 = 1$) extrapolated to $1/N \to 0$ (± standard error)",
         fontsize=8,
     )
     ax.legend(fontsize=7, frameon=False)
