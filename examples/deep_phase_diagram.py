@@ -7,10 +7,15 @@ phase); where chi_1 > 1 nearby inputs decorrelate (chaotic phase); on the critic
 chi_1 = 1 the correlation depth scale xi_c diverges, which is where very deep networks
 train. This script computes one fixed point, the critical line at Schoenholz et al.'s
 sigma_b^2 = 0.05 (sigma_w^2 = 1.76 in their Fig. 1), the whole phase diagram in one
-jitted call, checks the maps against a sampled finite-width network, and saves a figure.
+jitted call, checks the maps against a sampled finite-width network, and saves a figure
+to `--out` (default `dmft-output/examples/deep_phase_diagram`).
+
+    python examples/deep_phase_diagram.py [--quick] [--out DIR]
 """
 
+import argparse
 import math
+import pathlib
 import time
 
 import jax
@@ -24,6 +29,23 @@ import dmft  # noqa: E402
 from dmft.plotting import plot_deep_phase_diagram  # noqa: E402
 
 
+def _arguments(name: str, doc: str):
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=pathlib.Path("dmft-output/examples") / name,
+        help="folder for the figures (default: dmft-output/examples/<script name>)",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+ARGS = _arguments("deep_phase_diagram", __doc__)
+
+
 # One network ensemble: its fixed point and depth scales.
 ensemble = dmft.NetworkEnsemble(dmft.Tanh(), sigma_w=2.5, sigma_b=0.3)
 point = dmft.deep_fixed_point(ensemble)
@@ -35,8 +57,8 @@ line = dmft.critical_sigma_w(dmft.Tanh(), math.sqrt(0.05))
 print(f"critical sigma_w^2 at sigma_b^2 = 0.05: {float(line.sigma_w) ** 2:.6f}")
 
 # The phase diagram: one compilation, then one vmapped call for the whole grid.
-sigma_w2 = jnp.linspace(0.5, 4.0, 80)
-sigma_b2 = jnp.linspace(0.0, 0.5, 40)
+sigma_w2 = jnp.linspace(0.5, 4.0, 20 if ARGS.quick else 80)
+sigma_b2 = jnp.linspace(0.0, 0.5, 10 if ARGS.quick else 40)
 sweep = lambda: dmft.phase_diagram(dmft.Tanh(), jnp.sqrt(sigma_w2), jnp.sqrt(sigma_b2))  # noqa: E731
 diagram = jax.block_until_ready(sweep())  # compiles
 start = time.perf_counter()
@@ -73,6 +95,6 @@ paths = plot_deep_phase_diagram(
         "critical_sigma_w2": (critical.sigma_w**2).tolist(),
         "critical_sigma_b2": b2_line.tolist(),
     },
-    "deep_phase_diagram",
+    ARGS.out / "deep_phase_diagram",
 )
 print("saved", *paths)

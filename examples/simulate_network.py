@@ -6,9 +6,13 @@ population autocorrelation Delta(tau) decays from Delta0 ~ 1.9 (the DMFT value i
 1.925). We simulate it, measure Delta(tau) in chunks (the trajectory is never stored),
 its largest Lyapunov exponent, and plot a few traces next to Delta(tau).
 
-    python examples/simulate_network.py
+    python examples/simulate_network.py [--quick] [--out DIR]
+
+The figure goes to `--out` (default `dmft-output/examples/simulate_network`).
 """
 
+import argparse
+import pathlib
 import time
 
 import diffrax
@@ -20,8 +24,25 @@ import dmft
 import dmft.plotting
 
 
+def _arguments(name: str, doc: str):
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=pathlib.Path("dmft-output/examples") / name,
+        help="folder for the figures (default: dmft-output/examples/<script name>)",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+ARGS = _arguments("simulate_network", __doc__)
+
+
 # float32 is accurate enough for statistics whose sampling error is ~1%, and faster.
-N, G, T_BURN, T1 = 1000, 2.0, 100.0, 400.0
+N, G, T_BURN, T1 = (200, 2.0, 20.0, 100.0) if ARGS.quick else (1000, 2.0, 100.0, 400.0)
 
 
 @jax.jit
@@ -63,6 +84,6 @@ paths = dmft.plotting.plot_network_activity(
         "n": N,
         "title": f"tanh network, g = {G}",
     },
-    "simulate_network",
+    ARGS.out / "simulate_network",
 )
 print("wrote", *paths)

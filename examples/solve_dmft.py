@@ -5,9 +5,14 @@ $b_i \\sim N(0, \\sigma_b^2)$ becomes, for $N \\to \\infty$, one Gaussian proces
 autocorrelation $\\Delta(\\tau)$ is a particle rolling in a potential (Sompolinsky,
 Crisanti & Sommers 1988). This script solves it at one point, prints $\\Delta_0$,
 $\\Delta_\\infty$ and the Lyapunov exponent, then sweeps $g$ in one vmapped call and plots
-$\\Delta_0(g)$, $\\lambda(g)$ and $\\Delta(\\tau)$ to `solve_dmft.png` and `solve_dmft_sweep.png`.
+$\\Delta_0(g)$, $\\lambda(g)$ and $\\Delta(\\tau)$ to `solve_dmft.png` and `solve_dmft_sweep.png` in the output folder
+(`--out`, default `dmft-output/examples/solve_dmft`).
+
+    python examples/solve_dmft.py [--quick] [--out DIR]
 """
 
+import argparse
+import pathlib
 import time
 
 import equinox as eqx
@@ -18,6 +23,24 @@ import jax.numpy as jnp
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
 import dmft  # noqa: E402
+import dmft.plotting  # noqa: E402
+
+
+def _arguments(name: str, doc: str):
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=pathlib.Path,
+        default=pathlib.Path("dmft-output/examples") / name,
+        help="folder for the figures (default: dmft-output/examples/<script name>)",
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+ARGS = _arguments("solve_dmft", __doc__)
 
 
 # One point: chaotic, with quenched biases and white noise.
@@ -58,11 +81,11 @@ def sweep(gs):
     return eqx.filter_vmap(lambda e: dmft.solve_stationary(e, throw=False))(batch)
 
 
-gs = jnp.linspace(0.5, 3.5, 40)
+gs = jnp.linspace(0.5, 3.5, 8 if ARGS.quick else 40)
 jax.block_until_ready(sweep(gs))  # compile
 start = time.perf_counter()
 curve = jax.block_until_ready(sweep(gs))
-print(f"40-point sweep: {time.perf_counter() - start:.2f} s after compilation")
+print(f"{gs.size}-point sweep: {time.perf_counter() - start:.2f} s after compilation")
 
 dmft.plotting.plot_lyapunov_curve(
     {
@@ -70,7 +93,7 @@ dmft.plotting.plot_lyapunov_curve(
         "delta0": curve.delta0.tolist(),
         "lyapunov": curve.lyapunov.tolist(),
     },
-    "solve_dmft_sweep",
+    ARGS.out / "solve_dmft_sweep",
 )
 dmft.plotting.plot_autocorrelation(
     {
@@ -82,6 +105,6 @@ dmft.plotting.plot_autocorrelation(
             }
         ]
     },
-    "solve_dmft",
+    ARGS.out / "solve_dmft",
 )
-print("wrote solve_dmft.png and solve_dmft_sweep.png")
+print("wrote", ARGS.out / "solve_dmft.png", ARGS.out / "solve_dmft_sweep.png")

@@ -10,7 +10,9 @@ from ._runner import make_figures
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m paper_figs", description=__doc__)
-    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("figures"))
+    parser.add_argument(
+        "--out", type=pathlib.Path, default=pathlib.Path("dmft-output/figures")
+    )
     parser.add_argument("--only", action="append", default=[])
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()

@@ -114,7 +114,13 @@ def make_figure(
             data = module.compute(quick, cache=cache)
         else:
             data = module.compute(quick)
-        stored = {"name": module.NAME, "quick": quick, "data": data}
+        checks = data.get("checks") if isinstance(data, dict) else None
+        if not isinstance(checks, list):
+            raise ValueError(
+                f"figure {module.NAME}: compute() must return `checks`, the "
+                "theory-vs-simulation comparison of every plotted point (may be empty)."
+            )
+        stored = {"name": module.NAME, "quick": quick, "checks": checks, "data": data}
         write_json(data_path, stored)
     module.plot(stored["data"], stem)
     return [str(data_path), f"{stem}.png", f"{stem}.pdf"]

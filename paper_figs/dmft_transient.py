@@ -23,7 +23,7 @@ import jax.random as jr
 import numpy as np
 
 import dmft
-from dmft.plotting import new_figure, plot_transient, save_figure
+from dmft.plotting import comparison_checks, new_figure, plot_transient, save_figure
 
 
 NAME = "dmft_transient"
@@ -45,7 +45,7 @@ SCENARIOS = {
 
 def _settings(quick: bool) -> dict:
     if quick:
-        return dict(t1=20.0, dt=0.2, samples=1000, n=500, seeds=2)
+        return dict(t1=20.0, dt=0.2, samples=1000, n=500, seeds=4)
     return dict(t1=40.0, dt=0.1, samples=4000, n=2000, seeds=4)
 
 
@@ -96,9 +96,10 @@ def _scenario(name: str, s: dict) -> dict:
         "amari_q": np.asarray(amari_q).tolist(),
         "sim_t": np.asarray(sim_t).tolist(),
         "sim_m": sim_m.mean(axis=0).tolist(),
-        "sim_m_std": sim_m.std(axis=0).tolist(),
+        # standard errors of the mean over the networks
+        "sim_m_std": (sim_m.std(axis=0, ddof=1) / np.sqrt(s["seeds"])).tolist(),
         "sim_q": sim_q.mean(axis=0).tolist(),
-        "sim_q_std": sim_q.std(axis=0).tolist(),
+        "sim_q_std": (sim_q.std(axis=0, ddof=1) / np.sqrt(s["seeds"])).tolist(),
         "n": s["n"],
         "seeds": s["seeds"],
         "samples": s["samples"],
@@ -114,13 +115,26 @@ def compute(quick: bool, cache=None) -> dict:
             data[name] = _scenario(name, s)
         else:
             data[name] = cache(name, lambda name=name: _scenario(name, s))
-    return data
+    checks = []
+    for name, p in data.items():
+        t = np.asarray(p["t"])
+        for key in ("m", "q"):
+            # z against the two-time DMFT, its Monte Carlo error combined in quadrature.
+            checks += comparison_checks(
+                f"{key}(t), {name}",
+                p["sim_t"],
+                np.interp(p["sim_t"], t, p[f"dmft_{key}"]),
+                p[f"sim_{key}"],
+                p[f"sim_{key}_std"],
+                theory_stderr=np.interp(p["sim_t"], t, p[f"dmft_{key}_stderr"]),
+            )
+    return {**data, "checks": checks}
 
 
 def plot(data: dict, stem: pathlib.Path) -> None:
     """m(t) and q(t), one row per scenario; writes `stem.png` and `stem.pdf`."""
-    fig, axes = new_figure(ncols=2, nrows=len(data))
-    for row, panel in zip(axes, data.values()):
-        plot_transient(row[0], row[1], panel)
-    fig.tight_layout()
+    panels = {k: v for k, v in data.items() if k != "checks"}
+    fig, axes = new_figure(ncols=2, nrows=len(panels))
+    for k, (row, panel) in enumerate(zip(axes, panels.values())):
+        plot_transient(row[0], row[1], panel, legend=k == 0)
     save_figure(fig, stem)

@@ -136,6 +136,9 @@ def compute(quick: bool, cache=None) -> dict:
         "marked": panel("marked", lambda: _marked(s)),
         "functions": panel("functions", lambda: _functions(s)),
         "named": named,
+        # The markers are trained networks classified by regime, not estimates of a
+        # theory value with a standard error: nothing to put a z-score on.
+        "checks": [],
     }
 
 

@@ -17,7 +17,7 @@ from dmft.meanfield import (
     solve_stationary,
     stationary_autocorrelation,
 )
-from dmft.plotting import COLORS, new_figure, save_figure
+from dmft.plotting import COLORS, comparison_checks, new_figure, save_figure
 
 
 NAME = "recurrent_vs_deep"
@@ -26,7 +26,7 @@ Q0, C0 = 2.0, 0.5
 
 
 def compute(quick: bool, cache=None) -> dict:
-    width, seeds, depth = (300, 2, 12) if quick else (1000, 6, 25)
+    width, seeds, depth = (1000, 8, 12) if quick else (1000, 8, 25)
     ens = dmft.NetworkEnsemble(dmft.Tanh(), SIGMA_W, SIGMA_B)
     theory = dmft.deep.depth_profile(ens, depth, Q0, Q0, C0 * Q0)
     tied_q, tied_c, untied_q, untied_c = [], [], [], []
@@ -59,18 +59,33 @@ def compute(quick: bool, cache=None) -> dict:
             "tau": (delta * np.arange(lags)).tolist(),
             "rho": (np.asarray(sol.delta[:lags]) / float(sol.delta0)).tolist(),
         }
+    se = lambda x: (np.std(x, 0, ddof=1) / np.sqrt(seeds)).tolist()  # noqa: E731
+    checks = []
+    for name, q, c in (("tied", tied_q, tied_c), ("untied", untied_q, untied_c)):
+        # Layer 0 is the input itself: compare layers 1..depth.
+        for key, values, theory_values in (("q", q, theory.q11), ("c", c, theory.c)):
+            checks += comparison_checks(
+                f"{key}^l, {name} W",
+                np.arange(1, depth + 1),
+                np.asarray(theory_values)[1:],
+                np.mean(values, 0)[1:],
+                np.asarray(se(values))[1:],
+            )
     return {
+        "checks": checks,
         "width": width,
         "seeds": seeds,
         "layers": list(range(depth + 1)),
         "q_map": np.asarray(theory.q11).tolist(),
         "c_map": np.asarray(theory.c).tolist(),
         "tied_q": np.mean(tied_q, 0).tolist(),
-        "tied_q_std": np.std(tied_q, 0).tolist(),
+        "tied_q_std": se(tied_q),
         "tied_c": np.mean(tied_c, 0).tolist(),
-        "tied_c_std": np.std(tied_c, 0).tolist(),
+        "tied_c_std": se(tied_c),
         "untied_q": np.mean(untied_q, 0).tolist(),
         "untied_c": np.mean(untied_c, 0).tolist(),
+        "untied_q_std": se(untied_q),
+        "untied_c_std": se(untied_c),
         "c_star": float(fixed.c_star),
         "autocorrelation": autocorr,
     }
@@ -93,10 +108,11 @@ def plot(data: dict, stem) -> None:
             color=COLORS[0],
             label=f"tied W (recurrent), N={n}",
         )
-        ax.plot(
+        ax.errorbar(
             layers,
             data[f"untied_{key}"],
-            "s",
+            yerr=data.get(f"untied_{key}_std"),
+            fmt="s",
             ms=3,
             color=COLORS[1],
             label=f"untied W (deep), N={n}",
@@ -122,6 +138,7 @@ def plot(data: dict, stem) -> None:
     ax.set_ylabel(r"$\Delta(\tau)/\Delta_0$")
     ax.legend(fontsize=6)
     fig.suptitle(
-        rf"tanh, $\sigma_w = {SIGMA_W}$, $\sigma_b = {SIGMA_B}$: recurrent vs deep"
+        rf"tanh, $\sigma_w = {SIGMA_W}$, $\sigma_b = {SIGMA_B}$: recurrent vs deep "
+        f"(markers: mean ± standard error of {data['seeds']} networks)"
     )
     save_figure(fig, stem)

@@ -21,7 +21,7 @@ def _fake_figure(calls: list[str], fail_at: str | None = None):
                 return {"x": [1.0, 2.0], "y": [float(ord(key)), 0.0]}
 
             panels[key] = cache(key, panel)
-        return {"panels": panels, "quick": quick}
+        return {"panels": panels, "quick": quick, "checks": []}
 
     def plot(data, stem):
         for ext in ("png", "pdf"):

@@ -12,7 +12,7 @@ from ._app import JsonOption, app, check_writable_folder, emit, use_float64
 def figures(
     out: Annotated[
         pathlib.Path, typer.Option("--out", help="Folder for PNG, PDF and JSON.")
-    ] = pathlib.Path("dmft-figures"),
+    ] = pathlib.Path("dmft-output/figures"),
     only: Annotated[
         list[str] | None,
         typer.Option("--only", help="Make only this figure (repeatable)."),

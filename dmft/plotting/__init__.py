@@ -1,11 +1,14 @@
 """Matplotlib figures shared by the CLI, the examples and paper_figs (Agg backend)."""
 
+from ._checks import comparison_checks as comparison_checks
+
 # deep limit
 from ._deep import plot_deep_phase_diagram as plot_deep_phase_diagram
 
 # mean-field theory
 from ._meanfield import (
     plot_autocorrelation as plot_autocorrelation,
+    plot_autocorrelation_ensemble as plot_autocorrelation_ensemble,
     plot_lyapunov_curve as plot_lyapunov_curve,
 )
 
@@ -15,6 +18,7 @@ from ._style import (
     COLORS as COLORS,
     new_figure as new_figure,
     save_figure as save_figure,
+    text_overlaps as text_overlaps,
 )
 
 # training dynamics

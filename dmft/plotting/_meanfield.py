@@ -82,3 +82,55 @@ def plot_lyapunov_curve(
         ax.set_xlabel(r"coupling $g$")
         ax.legend(frameon=False, fontsize=7)
     return save_figure(fig, stem, formats)
+
+
+def plot_autocorrelation_ensemble(
+    data: dict, stem: str | os.PathLike, formats=("png", "pdf")
+) -> list[str]:
+    """DMFT $\\Delta(\\tau)$ (line) against the mean over an ensemble of finite networks
+    (band of one standard error over networks, markers at the compared lags): the
+    `dmft demo` figure.
+
+    **Arguments:**
+
+    - `data`: a dict with `g`, `tau` and `delta_theory` (DMFT), `lags`, `delta_mean`
+        and `delta_stderr` (simulation), `n` (neurons), `networks`, `window` (measuring
+        time per network) and `checks` (the compared points: dicts with `x` and
+        `simulation`, `stderr`), optionally `title`.
+    - `stem`: output path without suffix.
+    - `formats`: image formats to write.
+
+    **Returns:** the paths written.
+    """
+    fig, axes = new_figure(width=5.0, height=3.6)
+    ax = axes[0, 0]
+    ax.plot(
+        data["tau"],
+        data["delta_theory"],
+        color=COLORS[0],
+        lw=2,
+        label=r"DMFT ($N \to \infty$)",
+    )
+    lags = np.asarray(data["lags"], float)
+    mean = np.asarray(data["delta_mean"], float)
+    err = np.asarray(data["delta_stderr"], float)
+    ax.fill_between(lags, mean - err, mean + err, color=COLORS[1], alpha=0.3, lw=0)
+    ax.plot(lags, mean, color=COLORS[1], lw=1)
+    checks = data.get("checks", [])
+    ax.errorbar(
+        [c["x"] for c in checks],
+        [c["simulation"] for c in checks],
+        yerr=[c["stderr"] for c in checks],
+        fmt="o",
+        ms=3.5,
+        color=COLORS[1],
+        label=(
+            f"simulation: mean of {data['networks']} networks, N = {data['n']},\n"
+            f"window {data['window']:g} each; band: standard error"
+        ),
+    )
+    ax.set_xlabel(r"lag $\tau$ (units of the time constant)")
+    ax.set_ylabel(r"autocorrelation $\Delta(\tau)$")
+    ax.set_title(data.get("title", rf"Chaotic tanh network, $g = {data['g']:g}$"))
+    ax.legend(frameon=False, fontsize=7)
+    return save_figure(fig, stem, formats)

@@ -4,6 +4,7 @@ regions, relative distance against width, learned functions, condensation."""
 import os
 
 import matplotlib.colors as mcolors
+import matplotlib.ticker as mticker
 import numpy as np
 
 from ._style import COLORS, new_figure, save_figure
@@ -60,7 +61,8 @@ def plot_rd_vs_width(ax, widths, rd, slopes, stderrs, labels):
             yerr=None,
             fmt="o",
             color=color,
-            label=f"{label}: slope {slope:+.2f} $\\pm$ {err:.2f}",
+            # `+ 0.0` turns a slope that rounds to -0.00 into +0.00.
+            label=f"{label}: slope {round(slope, 2) + 0.0:+.2f} $\\pm$ {err:.2f}",
         )
         for s in range(r.shape[1]):
             ax.plot(widths, r[:, s], ".", color=color, alpha=0.35, ms=3)
@@ -69,9 +71,20 @@ def plot_rd_vs_width(ax, widths, rd, slopes, stderrs, labels):
         ax.plot(widths, np.exp(intercept + slope * x), "-", color=color, lw=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # Only the decades are labelled: minor labels (3x10^2, 4x10^2) collide.
+    ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+    ax.yaxis.set_minor_formatter(mticker.NullFormatter())
     ax.set_xlabel("width $m$")
     ax.set_ylabel(r"$\mathrm{RD}(\theta_w)$ at the end of training")
-    ax.legend(fontsize=7, title="simulation (dots: seeds)", title_fontsize=7)
+    # Below the axes: inside, the legend hid a series.
+    ax.legend(
+        fontsize=7,
+        title="simulation (dots: seeds)",
+        title_fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        frameon=False,
+    )
 
 
 def plot_learned_functions(ax, x, runs, data_x, data_y, width):
@@ -122,6 +135,13 @@ def plot_weight_directions(ax, run, color):
     ax.legend(fontsize=7)
 
 
+def _display_name(name: str) -> str:
+    """`e-et-al` -> `E et al.`, `lee-et-al` -> `Lee et al.`; other names as given."""
+    if name.endswith("-et-al"):
+        return name[: -len("-et-al")].capitalize() + " et al."
+    return name
+
+
 def plot_luo_phase_diagram(
     data: dict, stem: str | os.PathLike, formats=("png", "pdf")
 ) -> list[str]:
@@ -165,16 +185,35 @@ def plot_luo_phase_diagram(
     at: dict[tuple[float, float], list[str]] = {}
     for name, (g, gp) in data["named"].items():
         at.setdefault((gp, g), []).append(name)
-    for (gp, g), names in at.items():
+    x_lo, x_hi = ax.get_xlim()
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for (gp, g), names in sorted(at.items()):
         marker = _MARKERS.get(names[0], "o")
         ax.scatter(gp, g, marker=marker, s=70, color="k", zorder=4)
-        ax.annotate(
-            ", ".join(names),
-            (gp, g),
-            textcoords="offset points",
-            xytext=(6, -10),
-            fontsize=6,
-        )
+        # Labels point inwards (none is cut at the axes' edge); the first of four
+        # placements that overlaps no label already drawn is kept.
+        inward = -1 if gp > (x_lo + x_hi) / 2 else 1
+        label = ", ".join(_display_name(n) for n in names)
+        for dx, dy in ((6, -11), (6, 6), (-6, -11), (-6, 6)):
+            dx *= inward
+            text = ax.annotate(
+                label,
+                (gp, g),
+                textcoords="offset points",
+                xytext=(dx, dy),
+                ha="left" if dx > 0 else "right",
+                fontsize=6,
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            text.remove()
+        else:
+            placed.append(
+                ax.annotate(label, (gp, g), fontsize=6).get_window_extent(renderer)
+            )
     ax.set_title(
         f"theory (regions) vs simulation (dots), m = {grid['widths'][0]}"
         f"-{grid['widths'][-1]}, {grid['seeds']} seeds",
@@ -208,5 +247,4 @@ def plot_luo_phase_diagram(
     fig.suptitle(
         "Two-layer ReLU training: linear, critical, condensed (Luo et al. 2021)"
     )
-    fig.tight_layout()
     return save_figure(fig, stem, formats)

@@ -5,11 +5,11 @@ import numpy as np
 from ._style import COLORS
 
 
-def plot_transient(ax_m, ax_q, panel: dict) -> None:
+def plot_transient(ax_m, ax_q, panel: dict, legend: bool = True) -> None:
     """Draw $m(t)$ on `ax_m` and $q(t)$ on `ax_q` from one scenario of the
     `dmft_transient` figure: two-time DMFT (line, band of two standard errors),
     Amari's naive mean field (dashed) and finite-N simulations (markers, mean and
-    standard deviation over seeds).
+    its standard error over networks: `sim_m_std`, `sim_q_std`).
 
     **Arguments:**
 
@@ -17,6 +17,8 @@ def plot_transient(ax_m, ax_q, panel: dict) -> None:
     - `panel`: a dict with `t`, `dmft_m`, `dmft_m_stderr`, `dmft_q`, `dmft_q_stderr`,
       `amari_m`, `amari_q`, `sim_t`, `sim_m`, `sim_m_std`, `sim_q`, `sim_q_std`,
       `n`, `seeds`, `samples` and `title`.
+    - `legend`: draw the legend on `ax_q` (one legend per figure: pass False for all
+      but one row of a figure with several scenarios).
     """
     t = np.asarray(panel["t"])
     for ax, key, label in ((ax_m, "m", "$m(t)$"), (ax_q, "q", "$q(t)$")):
@@ -46,9 +48,10 @@ def plot_transient(ax_m, ax_q, panel: dict) -> None:
             marker="o",
             ms=3,
             ls="none",
-            label=f"simulation (N={panel['n']}, {panel['seeds']} seeds)",
+            label=f"simulation (N={panel['n']}, mean ± s.e. of {panel['seeds']} networks)",
         )
         ax.set_xlabel("time $t$")
         ax.set_ylabel(label)
         ax.set_title(panel["title"], fontsize=8)
-    ax_q.legend(fontsize=7, frameon=False)
+    if legend:
+        ax_q.legend(fontsize=7, frameon=False)
