@@ -8,6 +8,7 @@ from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble
 from .._nonlinearity import AbstractNonlinearity
+from .._results import RESULTS
 from ._fixed_point import (
     DeepFixedPoint,
     coarse_length,
@@ -18,7 +19,6 @@ from ._fixed_point import (
 from ._frozen_rule import freeze
 from ._grid_check import check_grid
 from ._iteration import CONVERGED
-from ._results import RESULTS
 from ._solver import DeepSolver
 
 
@@ -64,17 +64,43 @@ def _sweep(phi, sigma_w, sigma_b, solver, throw, batch_size):
         q, out, _ = first
         scale = jnp.sqrt(jnp.max(jnp.where(out == CONVERGED, q, 1.0)))
         rule = freeze(solver.rule, lax.stop_gradient(scale))
-    flat = lax.map(
-        lambda args: fixed_point_at(ensemble(args[0]), solver, args[1], rule),
-        (points, first),
-        batch_size=batch_size,
-    )
+
+    def solve(route):
+        return lax.map(
+            lambda args: fixed_point_at(
+                ensemble(args[0]), solver, args[1], rule, route
+            ),
+            (points, first),
+            batch_size=batch_size,
+        )
+
+    if has_pair_kernel(phi) or solver.series_order is None:
+        flat, _ = solve("pair")
+    else:
+        # Mehler's series first; only a grid where some point's series error bound
+        # exceeds `series_tol` (lengths q* >~ 2 for tanh) pays for the pair route,
+        # and keeps the series' values where they are within the bound.
+        flat, series_ok = solve("series")
+
+        def mixed():
+            pair, _ = solve("pair")
+
+            def pick(s, p):
+                keep = series_ok.reshape(series_ok.shape + (1,) * (s.ndim - 1))
+                return jnp.where(keep, s, p)
+
+            return jax.tree.map(pick, flat, pair)
+
+        flat = lax.cond(jnp.all(series_ok), lambda: flat, mixed)
     fixed_point = jax.tree.map(lambda x: x.reshape(grid_w.shape), flat)
     if throw:
-        status = fixed_point.status
-        # Unbounded growth is a phase (ReLU's), not a failure of the sweep.
-        failed = (status != RESULTS.successful) & (
-            status != RESULTS.no_finite_fixed_point
+        result = fixed_point.result
+        # Unbounded growth is a phase (ReLU's), not a failure of the sweep; so is
+        # the degenerate line (linear phi at sigma_w = 1 without bias).
+        failed = (
+            (result != RESULTS.successful)
+            & (result != RESULTS.no_finite_fixed_point)
+            & (result != RESULTS.degenerate)
         )
         # One leaf carries the check: tagging all nine (whole-grid arrays) costs
         # more than the closed-form solve itself.
@@ -121,9 +147,10 @@ def phase_diagram(
         (each point's quadrature holds `n` values per node set, and a vmapped
         loop runs until its slowest point converges; with
         `DeepSolver(series_order=None)` the pair quadrature holds `n**2`).
-    - `throw`: raise if any grid point's solve failed (did not converge, or
-        non-finite). Points without a finite fixed point (ReLU beyond
-        $\\sigma_w^2 = 2$) are a phase, not a failure: their status says so.
+    - `throw`: raise if any grid point's solve failed (did not converge,
+        non-finite, or $q^* >$ `solver.q_max`). Points without a finite fixed point
+        (ReLU beyond $\\sigma_w^2 = 2$) or with a continuum of them (linear at
+        $\\sigma_w = 1$) are not failures: their `result` says so.
 
     **Returns:** a `dmft.deep.PhaseDiagram`.
 
