@@ -55,6 +55,11 @@ def _localised(f, mean, var):
 
 def second_moment(q, order=0):
     """E[tanh(sqrt(q) z)^2] (order 0) or E[sech^4(sqrt(q) z)] (order 1)."""
+    if q == 0:
+        return 0.0 if order == 0 else 1.0
+    if order == 0 and q < 1:
+        # Direct (no cancellation in 1 - E[sech^2]; |u| < 12 sqrt(q) < _CUT).
+        return _localised(lambda u: math.tanh(u) ** 2, 0.0, q)
     if order == 0:
         return 1.0 - _localised(_sech2, 0.0, q)
     return _localised(lambda u: _sech2(u) ** 2, 0.0, q)
@@ -68,9 +73,13 @@ def length_fixed_point(sigma_w, sigma_b):
         return sw2 * second_moment(q) + sb2 - q
 
     hi = sw2 + sb2  # E[tanh^2] < 1
-    lo = sb2 if sb2 > 0 else 1e-300
-    if f(lo) <= 0:  # q* = 0 (sigma_b = 0, ordered)
-        return 0.0
+    if sb2 == 0:
+        if sw2 <= 1:  # q = 0 is the stable fixed point (chi_1 = sigma_w^2 there)
+            return 0.0
+        # E[tanh^2] = q - 2 q^2 + O(q^3): f > 0 below (sw2 - 1) / (4 sw2).
+        lo = min(1e-3, (sw2 - 1) / (4 * sw2))
+    else:
+        lo = sb2
     return optimize.brentq(f, lo, hi, xtol=1e-300, rtol=1e-15, maxiter=200)
 
 

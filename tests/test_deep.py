@@ -262,7 +262,7 @@ def test_non_convergence_says_so():
     point = deep.deep_fixed_point(ens, deep.DeepSolver(max_steps=2), throw=False)
     assert point.result == dmft.RESULTS.max_steps_reached
     assert dmft.result_name(point.result) == "max_steps_reached"
-    with pytest.raises(Exception, match="did not converge within `max_steps`"):
+    with pytest.raises(Exception, match="maximum number of solver steps"):
         deep.deep_fixed_point(ens, deep.DeepSolver(max_steps=2))
 
 

@@ -72,7 +72,7 @@ def test_gradient_flow_is_the_small_step_limit_of_gradient_descent(getkey):
         stepsize_controller=diffrax.PIDController(rtol=1e-10, atol=1e-12),
     )
     result = dmft.train(key, init, data, options)
-    assert result.status == dmft.TrainingStatus.time_limit
+    assert result.result == dmft.RESULTS.time_limit
     assert float(result.time) == pytest.approx(s_end)
 
     initial = init.sample(key, 2)
@@ -110,7 +110,7 @@ def test_training_stops_on_the_loss_event(getkey):
     init = dmft.Initialisation.from_exponents(dmft.ScalingExponents(1.0, 0.0), 50)
     options = dmft.TrainingOptions(loss_tol=1e-3)
     result = dmft.train(getkey(), init, data, options)
-    assert result.status == dmft.TrainingStatus.converged
+    assert result.result == dmft.RESULTS.successful
     assert float(result.time) < options.max_time
     # The loss recomputed from the returned physical network (independent of the
     # normalised variables the solver used) is the reported one, below tolerance.
@@ -130,7 +130,7 @@ def test_out_of_steps_is_reported_or_raised(getkey):
     options = dmft.TrainingOptions(max_steps=3)
     key = getkey()
     result = dmft.train(key, init, data, options, throw=False)
-    assert result.status == dmft.TrainingStatus.max_steps_reached
+    assert result.result == dmft.RESULTS.max_steps_reached
     with pytest.raises(Exception, match="ran out of steps"):
         dmft.train(key, init, data, options)
 
@@ -146,7 +146,7 @@ def test_padding_neurons_change_nothing(getkey):
     alone = init.sample(key, 2, 50)
     small = dmft.TwoLayerReLU(a=alone.a[:30], w=alone.w[:30], alpha=alone.alpha)
     np.testing.assert_allclose(small(data.inputs), padded.initial(data.inputs))
-    assert padded.status == dmft.TrainingStatus.converged
+    assert padded.result == dmft.RESULTS.successful
 
 
 @pytest.mark.parametrize("name", dmft.NAMED_INITIALISATIONS)
@@ -222,3 +222,10 @@ def test_bad_input_is_rejected_before_work(getkey):
         dmft.width_sweep(getkey(), point, [0, 10], 2, dmft.luo_data())
     with pytest.raises(ValueError, match="seeds"):
         dmft.width_sweep(getkey(), point, [5, 10], 0, dmft.luo_data())
+    # Exponents whose scales m^(-(g +- g')/2) would underflow: named, with the range.
+    with pytest.raises(ValueError, match=r"`gamma` must be in \[-"):
+        dmft.Initialisation.from_exponents(dmft.ScalingExponents(1e6, 0.0), 1000)
+    with pytest.raises(ValueError, match="`gamma_prime` must be in"):
+        dmft.width_sweep(
+            getkey(), dmft.ScalingExponents(1.0, -1e3), [5, 10], 1, dmft.luo_data()
+        )
