@@ -65,6 +65,13 @@ def second_moment(q, order=0):
     return _localised(lambda u: _sech2(u) ** 2, 0.0, q)
 
 
+def length_slope(sigma_w, q):
+    """V'(q) = sigma_w^2 (E[phi'^2] + E[phi'' phi]) (Stein's lemma), phi'' phi =
+    -2 tanh^2 sech^2 (localised)."""
+    curvature = _localised(lambda u: -2 * math.tanh(u) ** 2 * _sech2(u), 0.0, q)
+    return sigma_w**2 * (second_moment(q, 1) + curvature)
+
+
 def length_fixed_point(sigma_w, sigma_b):
     """q* = sigma_w^2 E[tanh^2] + sigma_b^2, by Brent's method."""
     sw2, sb2 = sigma_w**2, sigma_b**2

@@ -67,6 +67,14 @@ def test_regression_tanh_large_q_star():
     mapped = deep.correlation_map(ens, point.c_star, point.q_star)
     assert float(mapped) == pytest.approx(float(point.c_star), abs=1e-13)
     _check_against_reference(4.205, 4.693)
+    # The depth scales: xi_q = -1/log V'(q*) with V' by Stein's lemma in the SciPy
+    # route, xi_c = -1/log chi_c (both well-conditioned here: V' ~ 0.1, chi_c 0.75).
+    q_ref = reference.length_fixed_point(4.205, 4.693)
+    slope_ref = reference.length_slope(4.205, q_ref)
+    assert float(point.xi_q) == pytest.approx(-1 / math.log(slope_ref), rel=TOL)
+    assert float(point.xi_c) == pytest.approx(
+        -1 / math.log(0.7526634383298637), rel=TOL
+    )
 
 
 def _fuzz_points(seed, n):

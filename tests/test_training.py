@@ -229,3 +229,22 @@ def test_bad_input_is_rejected_before_work(getkey):
         dmft.width_sweep(
             getkey(), dmft.ScalingExponents(1.0, -1e3), [5, 10], 1, dmft.luo_data()
         )
+
+
+def test_fit_log_slope_against_scipy_linregress():
+    # The pooled least-squares slope and its standard error are those of ordinary
+    # linear regression of log RD on log m over all (width, seed) pairs; the seed
+    # slopes those of each seed alone (scipy.stats.linregress; rounding, 1e-12).
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    widths = np.array([100, 200, 400, 800])
+    rd = np.exp(-0.4 * np.log(widths)[:, None] + 0.1 * rng.normal(size=(4, 3)))
+    slope, stderr, seed_slopes = dmft.fit_log_slope(widths, rd)
+    x = np.repeat(np.log(widths), 3)
+    fit = stats.linregress(x, np.log(rd).reshape(-1))
+    assert slope == pytest.approx(fit.slope, rel=1e-12)
+    assert stderr == pytest.approx(fit.stderr, rel=1e-12)
+    for s in range(3):
+        alone = stats.linregress(np.log(widths), np.log(rd[:, s]))
+        assert seed_slopes[s] == pytest.approx(alone.slope, rel=1e-12)
