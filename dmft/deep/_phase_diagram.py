@@ -22,6 +22,10 @@ from ._iteration import CONVERGED
 from ._solver import DeepSolver
 
 
+# Points re-solved with the pair route per vmapped batch.
+_PAIR_CHUNK = 16
+
+
 class PhaseDiagram(eqx.Module):
     """Deep-limit fixed points over a $(\\sigma_w, \\sigma_b)$ grid.
 
@@ -77,21 +81,38 @@ def _sweep(phi, sigma_w, sigma_b, solver, throw, batch_size):
     if has_pair_kernel(phi) or solver.series_order is None:
         flat, _ = solve("pair")
     else:
-        # Mehler's series first; only a grid where some point's series error bound
-        # exceeds `series_tol` (lengths q* >~ 2 for tanh) pays for the pair route,
-        # and keeps the series' values where they are within the bound.
+        # Mehler's series first; the points whose series error bound exceeds
+        # `series_tol` (tanh: q* >~ 5 with c* not small; ~1% of the benchmark
+        # grid) are gathered, `_PAIR_CHUNK` at a time, and re-solved with the pair
+        # route (~n^2 nodes per evaluation): the cost follows their number.
         flat, series_ok = solve("series")
+        size = series_ok.shape[0]
+        chunk = min(size, _PAIR_CHUNK)
 
-        def mixed():
-            pair, _ = solve("pair")
+        def pending(state):
+            return jnp.any(~series_ok & ~state[1])
 
-            def pick(s, p):
-                keep = series_ok.reshape(series_ok.shape + (1,) * (s.ndim - 1))
-                return jnp.where(keep, s, p)
+        def redo(state):
+            flat, done = state
+            (index,) = jnp.nonzero(~series_ok & ~done, size=chunk, fill_value=size)
 
-            return jax.tree.map(pick, flat, pair)
+            def gather(x):
+                return x.at[index].get(mode="clip")
 
-        flat = lax.cond(jnp.all(series_ok), lambda: flat, mixed)
+            sub_points = jax.tree.map(gather, points)
+            sub_first = jax.tree.map(gather, first)
+            pair, _ = jax.vmap(
+                lambda p, f: fixed_point_at(ensemble(p), solver, f, rule, "pair")
+            )(sub_points, sub_first)
+
+            def scatter(x, y):
+                return x.at[index].set(y, mode="drop")
+
+            flat = jax.tree.map(scatter, flat, pair)
+            return flat, done.at[index].set(True, mode="drop")
+
+        done = jnp.zeros_like(series_ok)
+        flat, _ = lax.while_loop(pending, redo, (flat, done))
     fixed_point = jax.tree.map(lambda x: x.reshape(grid_w.shape), flat)
     if throw:
         result = fixed_point.result

@@ -47,7 +47,8 @@ class DeepSolver(eqx.Module):
         The series' neglected weight $T$ bounds its error in $f(c^*)$ by
         $T c^{*K+1}$; where that bound, propagated to $c^*$ and $\\chi_c$, exceeds
         `series_tol`, the point is re-solved with the two-variable quadrature
-        (for tanh: $q^* \\gtrsim 2$ with $c^*$ not small).
+        (for tanh at order 96: $q^* \\gtrsim 5$ with $c^*$ not small). The
+        default rule resolves $h_k$ well beyond $k = 96$.
     - `series_tol`: the error bound below which the series' $c^*$, $\\chi_c$ are
         kept.
     """
@@ -57,8 +58,8 @@ class DeepSolver(eqx.Module):
     max_steps: int = eqx.field(default=100, static=True)
     q_max: float = 1e13
     rule: AbstractGaussianRule = DEEP_RULE
-    series_order: int | None = eqx.field(default=48, static=True)
-    series_tol: float = 1e-12
+    series_order: int | None = eqx.field(default=96, static=True)
+    series_tol: float = 1e-10
 
     def __check_init__(self):
         if not (self.rtol >= 0 and self.atol >= 0 and self.rtol + self.atol > 0):
