@@ -35,11 +35,14 @@ def _normal(u, mean, var):
     return math.exp(-0.5 * (u - mean) ** 2 / var) / math.sqrt(2 * math.pi * var)
 
 
-def _quad(f, lo, hi, points=()):
+def _quad(f, lo, hi, points=(), scale=1.0):
+    # `scale`: the size of the result, so that the absolute tolerance stays relative
+    # (localised integrals against a wide Gaussian are ~ 1/sqrt(var)).
     inner = sorted(p for p in points if lo < p < hi)
     edges = [lo, *inner, hi]
+    opts = dict(_OPTS, epsabs=_OPTS["epsabs"] * scale)
     return sum(
-        integrate.quad(f, a, b, **_OPTS)[0] for a, b in zip(edges[:-1], edges[1:])
+        integrate.quad(f, a, b, **opts)[0] for a, b in zip(edges[:-1], edges[1:])
     )
 
 
@@ -50,7 +53,8 @@ def _localised(f, mean, var):
     if lo >= hi:
         return 0.0
     points = [0.0, mean, *np.linspace(lo, hi, 9)[1:-1]]
-    return _quad(lambda u: f(u) * _normal(u, mean, var), lo, hi, points)
+    scale = min(1.0, 1.0 / s)
+    return _quad(lambda u: f(u) * _normal(u, mean, var), lo, hi, points, scale)
 
 
 def second_moment(q, order=0):
