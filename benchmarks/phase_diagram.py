@@ -144,7 +144,7 @@ def main():
     # xi_c diverges on the critical line: compare 1/xi_c = |log chi_c| instead.
     errors["inverse_xi_c"] = max_rel(1 / tanh.xi_c[sub, sub], 1 / reference.xi_c)
     out["tanh_max_error_vs_pair_quadrature"] = errors
-    status = np.asarray(tanh.status == dmft.deep.RESULTS.successful)
+    status = np.asarray(tanh.result == dmft.RESULTS.successful)
     out["tanh_all_converged"] = bool(status.all())
     out["load_average_after_timings"] = os.getloadavg()[0]
     line = dmft.critical_sigma_w(dmft.Tanh(), math.sqrt(0.05))

@@ -102,7 +102,6 @@ from .training import (
     TrainingData as TrainingData,
     TrainingOptions as TrainingOptions,
     TrainingResult as TrainingResult,
-    TrainingStatus as TrainingStatus,
     TwoLayerReLU as TwoLayerReLU,
     WidthSweep as WidthSweep,
     fit_log_slope as fit_log_slope,

@@ -26,6 +26,12 @@ class RESULTS(optx.RESULTS):  # pyright: ignore
         "(for example linear `phi` at sigma_w = 1, where every q is a fixed point), so "
         "no single solution is reported."
     )
+    length_out_of_range = (
+        "The length q of the deep solve exceeded `DeepSolver.q_max`, beyond which the "
+        "quadrature rule is not trusted to 1e-9 (or, for a `Custom` phi, whose growth "
+        "is unknown, q may grow without bound). Pass a `DeepSolver` with a larger "
+        "`q_max` and a rule with more nodes."
+    )
     no_bracket = (
         "Could not bracket the self-consistent variance $\\Delta_0$: the activity "
         "diverges or `max_steps` is too small."

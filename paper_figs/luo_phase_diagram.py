@@ -111,7 +111,7 @@ def _functions(s: dict) -> dict:
                 "w1": result.final.w.tolist(),
                 "a0": result.initial.a.tolist(),
                 "a1": result.final.a.tolist(),
-                "status": int(result.status._value),
+                "status": dmft.result_name(result.result),
                 "rd": float(result.relative_distance),
             }
         )

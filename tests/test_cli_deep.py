@@ -24,7 +24,7 @@ def test_deep_json_keys_and_values():
     out = json.loads(result.stdout)
     keys = ["q_star", "c_star", "chi_1", "chi_c", "xi_q", "xi_c", "status"]
     assert list(out) == keys
-    assert out["status"] == "converged"
+    assert out["status"] == "successful"
     point = dmft.deep_fixed_point(dmft.NetworkEnsemble(dmft.Erf(), 2.5, 0.3))
     for key in keys[:-1]:
         assert out[key] == pytest.approx(float(getattr(point, key)), rel=1e-12)
@@ -36,7 +36,7 @@ def test_deep_no_finite_fixed_point():
     )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert out["status"] == "no finite fixed point"
+    assert out["status"] == "no_finite_fixed_point"
     assert all(out[k] is None for k in ("q_star", "c_star", "chi_1", "xi_c"))
     human = _run("deep", "--phi", "relu", "--sigma-w", "1.5", "--sigma-b", "0.3")
     assert "No finite fixed point" in human.stdout and "nan" not in human.stdout.lower()

@@ -47,6 +47,9 @@ def test_training_json_and_fit():
         ),
         (("--gamma", "1", "--gamma-prime", "0", "--width", "8"), "two distinct"),
         (("--gamma", "1", "--gamma-prime", "0", "--seeds", "0"), "--seeds"),
+        # Issue 18: m^-gamma underflowed and was refused as "`beta1` must be > 0".
+        (("--gamma", "1e6", "--gamma-prime", "0"), "`gamma` must be in [-"),
+        (("--gamma", "1", "--gamma-prime", "-1e3", "--quick"), "`gamma_prime` must"),
     ],
 )
 def test_bad_input_raises_before_work(args, message):

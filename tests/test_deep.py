@@ -181,7 +181,7 @@ def test_critical_line_special_cases():
     assert float(erf) == pytest.approx(math.sqrt(math.pi) / 2, rel=1e-12)
     # ReLU with bias: chi_1 = sw2/2 regardless of q, but q* diverges towards the line.
     relu = deep.critical_sigma_w(dmft.ReLU(), 0.3, throw=False)
-    assert relu.status == deep.RESULTS.no_finite_fixed_point
+    assert relu.result == dmft.RESULTS.no_finite_fixed_point
     assert float(relu.sigma_w) == pytest.approx(math.sqrt(2), rel=1e-12)
     with pytest.raises(Exception, match="no finite fixed point"):
         deep.critical_sigma_w(dmft.ReLU(), 0.3)
@@ -250,8 +250,8 @@ def test_gradients_match_finite_differences(phi, sigma_w, sigma_b):
 def test_no_finite_fixed_point_is_a_status(phi, sigma_w):
     ens = _ens(phi, sigma_w, 0.3)
     point = deep.deep_fixed_point(ens, throw=False)
-    assert point.status == deep.RESULTS.no_finite_fixed_point
-    assert deep.status_name(point.status) == "no finite fixed point"
+    assert point.result == dmft.RESULTS.no_finite_fixed_point
+    assert dmft.result_name(point.result) == "no_finite_fixed_point"
     assert point.q_star == jnp.inf
     with pytest.raises(Exception, match="no finite fixed point"):
         deep.deep_fixed_point(ens)
@@ -260,9 +260,9 @@ def test_no_finite_fixed_point_is_a_status(phi, sigma_w):
 def test_non_convergence_says_so():
     ens = _ens(dmft.Erf(), 2.5, 0.3)
     point = deep.deep_fixed_point(ens, deep.DeepSolver(max_steps=2), throw=False)
-    assert point.status == deep.RESULTS.max_steps_reached
-    assert deep.status_name(point.status) == "not converged"
-    with pytest.raises(Exception, match="did not converge within `max_steps`"):
+    assert point.result == dmft.RESULTS.max_steps_reached
+    assert dmft.result_name(point.result) == "max_steps_reached"
+    with pytest.raises(Exception, match="maximum number of solver steps"):
         deep.deep_fixed_point(ens, deep.DeepSolver(max_steps=2))
 
 
@@ -333,8 +333,8 @@ def test_phase_diagram_one_trace_and_consistent():
 def test_relu_phase_diagram_marks_unbounded_region():
     sigma_w = jnp.array([1.0, 1.3, 1.5, 2.0])
     diagram = deep.phase_diagram(dmft.ReLU(), sigma_w, jnp.array([0.0, 0.3]))
-    status = diagram.fixed_point.status
-    unbounded = status == deep.RESULTS.no_finite_fixed_point
+    result = diagram.fixed_point.result
+    unbounded = result == dmft.RESULTS.no_finite_fixed_point
     assert jnp.array_equal(unbounded[:, 1], sigma_w**2 >= 2)
     assert jnp.all(jnp.isinf(jnp.where(unbounded, diagram.fixed_point.q_star, jnp.inf)))
 

@@ -132,8 +132,8 @@ def test_phase_diagram_non_convergence_raises():
     grid = jnp.array([1.0, 2.0])
     solver = deep.DeepSolver(max_steps=2)
     diagram = deep.phase_diagram(dmft.Tanh(), grid, grid, solver, throw=False)
-    assert jnp.all(diagram.fixed_point.status == deep.RESULTS.max_steps_reached)
-    with pytest.raises(Exception, match="did not converge within `max_steps`"):
+    assert jnp.all(diagram.fixed_point.result == dmft.RESULTS.max_steps_reached)
+    with pytest.raises(Exception, match="maximum number of solver steps"):
         deep.phase_diagram(dmft.Tanh(), grid, grid, solver)
 
 

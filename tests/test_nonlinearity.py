@@ -96,3 +96,16 @@ def test_float32_stays_float32(phi):
     x = jnp.linspace(-1.0, 1.0, 5, dtype=jnp.float32)
     for order in (-1, 0, 1, 2):
         assert phi.function(order)(x).dtype == jnp.float32
+
+
+@pytest.mark.parametrize(
+    "phi", [dmft.Tanh(), dmft.Erf(), dmft.ReLU(), dmft.Linear()], ids=lambda p: p.name
+)
+def test_growth_is_the_large_q_limit(phi):
+    # `growth` = lim E[phi(sqrt(q) z)^2] / q decides unbounded growth of the deep
+    # length map; second route: the computed moment at q = 1e10 (bounded phi:
+    # E[phi^2]/q <= 1/q = 1e-10; ReLU and linear: exact closed forms, 1e-14).
+    q = 1e10
+    moment = dmft.product_expectation(phi, 0.0, q)
+    assert float(moment) / q == pytest.approx(phi.growth, abs=1.1e-10, rel=1e-14)
+    assert dmft.Custom(jnp.sin).growth is None

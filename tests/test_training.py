@@ -72,7 +72,7 @@ def test_gradient_flow_is_the_small_step_limit_of_gradient_descent(getkey):
         stepsize_controller=diffrax.PIDController(rtol=1e-10, atol=1e-12),
     )
     result = dmft.train(key, init, data, options)
-    assert result.status == dmft.TrainingStatus.time_limit
+    assert result.result == dmft.RESULTS.time_limit
     assert float(result.time) == pytest.approx(s_end)
 
     initial = init.sample(key, 2)
@@ -110,7 +110,7 @@ def test_training_stops_on_the_loss_event(getkey):
     init = dmft.Initialisation.from_exponents(dmft.ScalingExponents(1.0, 0.0), 50)
     options = dmft.TrainingOptions(loss_tol=1e-3)
     result = dmft.train(getkey(), init, data, options)
-    assert result.status == dmft.TrainingStatus.converged
+    assert result.result == dmft.RESULTS.successful
     assert float(result.time) < options.max_time
     # The loss recomputed from the returned physical network (independent of the
     # normalised variables the solver used) is the reported one, below tolerance.
@@ -130,7 +130,7 @@ def test_out_of_steps_is_reported_or_raised(getkey):
     options = dmft.TrainingOptions(max_steps=3)
     key = getkey()
     result = dmft.train(key, init, data, options, throw=False)
-    assert result.status == dmft.TrainingStatus.max_steps_reached
+    assert result.result == dmft.RESULTS.max_steps_reached
     with pytest.raises(Exception, match="ran out of steps"):
         dmft.train(key, init, data, options)
 
@@ -146,7 +146,7 @@ def test_padding_neurons_change_nothing(getkey):
     alone = init.sample(key, 2, 50)
     small = dmft.TwoLayerReLU(a=alone.a[:30], w=alone.w[:30], alpha=alone.alpha)
     np.testing.assert_allclose(small(data.inputs), padded.initial(data.inputs))
-    assert padded.status == dmft.TrainingStatus.converged
+    assert padded.result == dmft.RESULTS.successful
 
 
 @pytest.mark.parametrize("name", dmft.NAMED_INITIALISATIONS)
@@ -222,3 +222,29 @@ def test_bad_input_is_rejected_before_work(getkey):
         dmft.width_sweep(getkey(), point, [0, 10], 2, dmft.luo_data())
     with pytest.raises(ValueError, match="seeds"):
         dmft.width_sweep(getkey(), point, [5, 10], 0, dmft.luo_data())
+    # Exponents whose scales m^(-(g +- g')/2) would underflow: named, with the range.
+    with pytest.raises(ValueError, match=r"`gamma` must be in \[-"):
+        dmft.Initialisation.from_exponents(dmft.ScalingExponents(1e6, 0.0), 1000)
+    with pytest.raises(ValueError, match="`gamma_prime` must be in"):
+        dmft.width_sweep(
+            getkey(), dmft.ScalingExponents(1.0, -1e3), [5, 10], 1, dmft.luo_data()
+        )
+
+
+def test_fit_log_slope_against_scipy_linregress():
+    # The pooled least-squares slope and its standard error are those of ordinary
+    # linear regression of log RD on log m over all (width, seed) pairs; the seed
+    # slopes those of each seed alone (scipy.stats.linregress; rounding, 1e-12).
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    widths = np.array([100, 200, 400, 800])
+    rd = np.exp(-0.4 * np.log(widths)[:, None] + 0.1 * rng.normal(size=(4, 3)))
+    slope, stderr, seed_slopes = dmft.fit_log_slope(widths, rd)
+    x = np.repeat(np.log(widths), 3)
+    fit = stats.linregress(x, np.log(rd).reshape(-1))
+    assert slope == pytest.approx(fit.slope, rel=1e-12)
+    assert stderr == pytest.approx(fit.stderr, rel=1e-12)
+    for s in range(3):
+        alone = stats.linregress(np.log(widths), np.log(rd[:, s]))
+        assert seed_slopes[s] == pytest.approx(alone.slope, rel=1e-12)

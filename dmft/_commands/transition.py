@@ -31,7 +31,7 @@ def transition(
     check_discrete_step(discrete_step)
     ensemble = dmft.NetworkEnsemble(parse_phi(phi), sigma_b=sigma_b, noise=noise)
     deep = dmft.deep.critical_sigma_w(ensemble.phi, ensemble.sigma_b, throw=False)
-    check_result(deep.status, dmft.deep.RESULTS)
+    check_result(deep.result, dmft.deep.RESULTS)
     grid = dmft.LyapunovGrid(n=512) if discrete_step is not None else None
     kwargs = {} if grid is None else {"grid": grid}
     onset = dmft.chaos_transition(

@@ -2,6 +2,7 @@
 their fixed points, depth scales, the order-to-chaos transition and finite-width
 checks (Poole et al. 2016; Schoenholz et al. 2017)."""
 
+from .._results import RESULTS as RESULTS
 from ._correlation_map import (
     chi_c as chi_c,
     correlation_map as correlation_map,
@@ -33,5 +34,4 @@ from ._mehler import (
     mehler_series as mehler_series,
 )
 from ._phase_diagram import PhaseDiagram as PhaseDiagram, phase_diagram as phase_diagram
-from ._results import RESULTS as RESULTS, status_name as status_name
 from ._solver import DeepSolver as DeepSolver

@@ -7,16 +7,11 @@ import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Float
 
 from .._nonlinearity import AbstractNonlinearity
+from .._results import RESULTS
 from .._validation import check_finite_nonnegative
-from ._iteration import CONVERGED, NONFINITE, RUNNING, UNBOUNDED, flag, iterate
-from ._length_map import second_moment
-from ._results import RESULTS
+from ._iteration import ABOVE_MAX, CONVERGED, NONFINITE, RUNNING, flag, scalar_loop
+from ._length_map import Q_FLOOR, second_moment
 from ._solver import DeepSolver
-
-
-# The search starts at q -> 0+ (the critical point of an odd phi without bias) and
-# evaluates phi'(0) of ReLU as its q -> 0+ limit.
-_Q_FLOOR = 1e-30
 
 
 class CriticalPoint(eqx.Module):
@@ -27,15 +22,17 @@ class CriticalPoint(eqx.Module):
 
     - `sigma_w`: $\\sigma_w^c(\\sigma_b)$, where $\\chi_1(q^*) = 1$.
     - `q_star`: the length fixed point $q^*$ there.
-    - `status`: a `dmft.deep.RESULTS`. `no_finite_fixed_point` means that $q^*$ grows
+    - `result`: a `dmft.RESULTS`. `no_finite_fixed_point` means that $q^*$ grows
         without bound towards the line (ReLU and linear networks with
         $\\sigma_b > 0$); `sigma_w` is then the limit $1/\\sqrt{E[\\phi'^2]}$ as
-        $q \\to \\infty$, the edge of the region with a finite $q^*$.
+        $q \\to \\infty$, the edge of the region with a finite $q^*$. For a
+        bounded or `Custom` $\\phi$ a $q^*$ beyond `DeepSolver.q_max` is
+        `length_out_of_range` instead.
     """
 
     sigma_w: Float[Array, "*batch"]
     q_star: Float[Array, "*batch"]
-    status: RESULTS
+    result: RESULTS
 
 
 def _critical_one(phi, sigma_b, solver):
@@ -57,47 +54,53 @@ def _critical_one(phi, sigma_b, solver):
         q_new = jnp.where(slope > 0, newton, jnp.where(value < 0, 2 * q, 0.5 * q))
         return q_new, flag(q_new, q, value, solver, solver.q_max)
 
-    q0 = jnp.array(_Q_FLOOR)
+    q0 = jnp.array(Q_FLOOR)
     at_zero = jnp.abs(h(q0, frozen)) <= 4 * jnp.finfo(q0.dtype).eps
     init_flag = jnp.where(at_zero, CONVERGED, RUNNING)
-    q, out, _ = iterate(body, (jnp.where(at_zero, q0, 1.0), init_flag), solver)
+    q, out, _ = scalar_loop(body, (jnp.where(at_zero, q0, 1.0), init_flag), solver)
     ok = out == CONVERGED
     # One Newton step with the slope held fixed: the value is unchanged, the
     # derivative in sigma_b is the implicit one, -h_sb / h_q.
-    q_eval = jnp.where(ok | (out == UNBOUNDED), q, 1.0)
+    # Growth past q_max is physics only for a homogeneous phi (ReLU, linear).
+    unbounded = (out == ABOVE_MAX) & bool(phi.growth)
+    q_eval = jnp.where(ok | unbounded, q, 1.0)
     slope = jax.jvp(lambda x: h(x, frozen), (q_eval,), (jnp.ones_like(q_eval),))[1]
     q_star = q_eval - h(q_eval, sigma_b) / lax.stop_gradient(
         jnp.where(ok & (slope > 0), slope, jnp.inf)
     )
     sigma_w = 1 / jnp.sqrt(second_moment(phi, q_star, (1, 1), solver.rule))
-    q_star = jnp.where(q_star > 10 * _Q_FLOOR, q_star, 0.0)
-    status = RESULTS.where(
+    q_star = jnp.where(q_star > 10 * Q_FLOOR, q_star, 0.0)
+    result = RESULTS.where(
         ok,
         RESULTS.successful,
         RESULTS.where(
-            out == UNBOUNDED,
+            unbounded,
             RESULTS.no_finite_fixed_point,
             RESULTS.where(
-                out == NONFINITE, RESULTS.nonfinite, RESULTS.max_steps_reached
+                out == ABOVE_MAX,
+                RESULTS.length_out_of_range,
+                RESULTS.where(
+                    out == NONFINITE, RESULTS.nonfinite, RESULTS.max_steps_reached
+                ),
             ),
         ),
     )
     return (
-        jnp.where(ok | (out == UNBOUNDED), sigma_w, jnp.nan),
-        jnp.where(ok, q_star, jnp.where(out == UNBOUNDED, jnp.inf, jnp.nan)),
-        status,
+        jnp.where(ok | unbounded, sigma_w, jnp.nan),
+        jnp.where(ok, q_star, jnp.where(unbounded, jnp.inf, jnp.nan)),
+        result,
     )
 
 
 @eqx.filter_jit
 def _critical(phi, sigma_b, solver, throw):
     flat = sigma_b.reshape(-1)
-    sigma_w, q_star, status = jax.vmap(lambda sb: _critical_one(phi, sb, solver))(flat)
+    sigma_w, q_star, result = jax.vmap(lambda sb: _critical_one(phi, sb, solver))(flat)
     if throw:
-        sigma_w = status.error_if(sigma_w, jnp.any(status != RESULTS.successful))
-    status = jax.tree.map(lambda x: x.reshape(sigma_b.shape), status)
+        sigma_w = result.error_if(sigma_w, jnp.any(result != RESULTS.successful))
+    result = jax.tree.map(lambda x: x.reshape(sigma_b.shape), result)
     return CriticalPoint(
-        sigma_w.reshape(sigma_b.shape), q_star.reshape(sigma_b.shape), status
+        sigma_w.reshape(sigma_b.shape), q_star.reshape(sigma_b.shape), result
     )
 
 
@@ -122,7 +125,7 @@ def critical_sigma_w(
     - `phi`: the nonlinearity.
     - `sigma_b`: bias standard deviation(s) $\\ge 0$, any shape.
     - `solver`: a `dmft.deep.DeepSolver`.
-    - `throw`: raise unless every point's status is `successful`.
+    - `throw`: raise unless every point's result is `successful`.
 
     **Returns:** a `dmft.deep.CriticalPoint` with fields shaped like `sigma_b`.
 

@@ -9,24 +9,20 @@ from jaxtyping import Array, Float, Int
 from .._ensemble import NetworkEnsemble
 from .._gaussian import correlated_expectation
 from .._quadrature import AbstractGaussianRule
+from .._results import RESULTS
 from ._correlation_map import chi_c as chi_c_fn
 from ._ensemble_check import check_deep_ensemble
 from ._frozen_rule import freeze
-from ._iteration import CONVERGED, NONFINITE, RUNNING, UNBOUNDED, flag, iterate
+from ._iteration import ABOVE_MAX, CONVERGED, NONFINITE, RUNNING, flag, scalar_loop
 from ._length_map import (
+    Q_FLOOR,
     chi_1 as chi_1_fn,
     length_map,
     length_map_and_slope,
     second_moment,
 )
 from ._mehler import MehlerSeries, mehler_series, series_curvature
-from ._results import RESULTS
 from ._solver import DeepSolver
-
-
-# Statistics at q* = 0 are taken as q -> 0+: ReLU's phi'(0) is a convention, and its
-# chi_1 = sigma_w^2 / 2 holds for every q > 0.
-_Q_FLOOR = 1e-30
 
 
 class DeepFixedPoint(eqx.Module):
@@ -43,8 +39,12 @@ class DeepFixedPoint(eqx.Module):
     - `slope`: $V'(q^*) = \\chi_1 + \\sigma_w^2 E[\\phi''\\phi]$;
     - `xi_q`, `xi_c`: $-1/\\log V'(q^*)$ and $-1/\\log\\chi_c$, the depths over which
         lengths and correlations relax ($\\xi_c = \\infty$ on the critical line);
-    - `status`: a `dmft.deep.RESULTS`. If it is not `successful`, the numbers are
-        undefined (NaN; `q_star` is $+\\infty$ when there is no finite fixed point).
+    - `result`: a `dmft.RESULTS`. If it is not `successful`, the numbers are
+        undefined (NaN; `q_star` is $+\\infty$ when there is no finite fixed point):
+        `no_finite_fixed_point` (ReLU with $\\sigma_w^2 \\ge 2$, linear with
+        $\\sigma_w \\ge 1$, except at equality without bias), `degenerate` (there:
+        every $q$ is a fixed point), `length_out_of_range` ($q$ beyond
+        `DeepSolver.q_max`), `max_steps_reached`, `nonfinite`.
     - `num_steps`: Newton steps taken by the length and correlation solves.
 
     Fields are scalars, or arrays of the grid's shape from `dmft.deep.phase_diagram`.
@@ -69,7 +69,7 @@ class DeepFixedPoint(eqx.Module):
     slope: Float[Array, "*batch"]
     xi_q: Float[Array, "*batch"]
     xi_c: Float[Array, "*batch"]
-    status: RESULTS
+    result: RESULTS
     num_steps: Int[Array, "*batch"]
 
 
@@ -92,9 +92,21 @@ def _length_iteration(ensemble, solver, rule, init, steps_taken=0):
         # Every q^l >= sigma_b^2: a Newton step below it is halved back.
         newton = jnp.where(newton < sb2, 0.5 * (q + sb2), newton)
         q_new = jnp.where(df < 0, newton, jnp.where(f > 0, jnp.maximum(v, 2 * q), v))
-        return q_new, flag(q_new, q, f, solver, solver.q_max, last_step)
+        return q_new, flag(
+            q_new, q, f, solver, length_cap(ensemble.phi, solver), last_step
+        )
 
-    return iterate(body, init, solver, steps_taken)
+    return scalar_loop(body, init, solver, steps_taken)
+
+
+def length_cap(phi, solver: DeepSolver) -> float:
+    """The length above which the $q^*$ solve stops (`RESULTS.length_out_of_range`):
+    `solver.q_max` where quadrature is used (accuracy) or the growth is unknown
+    (`Custom`); none for closed forms of known growth (`growth_outcome` decides
+    unbounded growth there)."""
+    if phi.growth is not None and not uses_quadrature(phi):
+        return jnp.inf
+    return solver.q_max
 
 
 def uses_quadrature(phi) -> bool:
@@ -116,11 +128,14 @@ def coarse_length(ensemble: NetworkEnsemble, solver: DeepSolver) -> tuple:
     the rule frozen at the solution's scale, which is the solver's own rule there
     (where the rule's nodes do not depend on the scale this takes one step).
     """
+    unbounded, degenerate = growth_outcome(ensemble)
     ensemble = _frozen_ensemble(ensemble)
     one = jnp.array(1.0)
     quadrature = uses_quadrature(ensemble.phi)
     rule = freeze(solver.rule, one) if quadrature else solver.rule
-    return _length_iteration(ensemble, solver, rule, (one, jnp.array(RUNNING)))
+    # Growth decided by `growth_outcome` takes no step.
+    init_flag = jnp.where(unbounded | degenerate, CONVERGED, RUNNING)
+    return _length_iteration(ensemble, solver, rule, (one, init_flag))
 
 
 def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
@@ -155,7 +170,7 @@ def _correlation_iteration(residual, chi_1, curvature, chaotic, solver):
         c_new = jnp.clip(jnp.where(right, c_right, c_left), 0.0, 1.0)
         return c_new, flag(c_new, c, g, solver, last_step=last_step)
 
-    return iterate(body, (start, jnp.where(chaotic, RUNNING, CONVERGED)), solver)
+    return scalar_loop(body, (start, jnp.where(chaotic, RUNNING, CONVERGED)), solver)
 
 
 def has_pair_kernel(phi) -> bool:
@@ -209,49 +224,63 @@ def solve_fixed_point(ensemble: NetworkEnsemble, solver: DeepSolver) -> DeepFixe
     first = coarse_length(ensemble, solver)
     rule = solver.rule
     if uses_quadrature(ensemble.phi):
-        q, out, _ = first
-        rule = freeze(solver.rule, jnp.sqrt(jnp.where(out == CONVERGED, q, 1.0)))
-    return fixed_point_at(ensemble, solver, first, rule)
+        # Twice: at large q the first stage (rule frozen at scale 1) may be far off,
+        # and the rule frozen there would be centred on the wrong scale.
+        for _ in range(2):
+            q, out, steps = first
+            rule = freeze(solver.rule, jnp.sqrt(jnp.where(out == CONVERGED, q, 1.0)))
+            init = (q, jnp.where(out == CONVERGED, RUNNING, out))
+            first = _length_iteration(
+                _frozen_ensemble(ensemble), solver, rule, init, steps
+            )
+    return fixed_point_at(ensemble, solver, first, rule)[0]
 
 
-def fixed_point_at(
-    ensemble: NetworkEnsemble,
-    solver: DeepSolver,
-    first: tuple,
-    rule: AbstractGaussianRule,
-) -> DeepFixedPoint:
-    """The fixed point from the first-stage length solve `first` (`coarse_length`),
-    with `rule` for every one-variable expectation (a `FrozenRule` near the
-    solution's scale, or the solver's rule). Vmappable over the ensemble and `first`
-    with `rule` shared: `dmft.deep.phase_diagram` shares one frozen rule over the
-    grid, so that the Hermite coefficients of all points are one matrix product."""
-    # The iterations run on constants; gradients come from one Newton step at the
-    # solution with the Jacobian held fixed, q* = q - F(q; theta) / stop_gradient(F'(q)),
-    # which leaves the value unchanged and gives dq*/dtheta = -F_theta / F_q: the
-    # implicit function theorem (as optimistix.ImplicitAdjoint, at the cost of one
-    # evaluation).
-    phi = ensemble.phi
-    frozen = _frozen_ensemble(ensemble)
-    q, q_flag, q_steps = first
-    if uses_quadrature(phi):
-        init = (q, jnp.where(q_flag == CONVERGED, RUNNING, q_flag))
-        q, q_flag, q_steps = _length_iteration(frozen, solver, rule, init, q_steps)
-    q_ok = q_flag == CONVERGED
-    q = jnp.where(q_ok, q, 1.0)
-    _, dv = length_map_and_slope(frozen, q, rule)
-    q_star = q - (length_map(ensemble, q, rule) - q) / jnp.where(
-        q_ok & (dv < 1), dv - 1, -1.0
+def growth_outcome(ensemble: NetworkEnsemble) -> tuple[Array, Array]:
+    """`(unbounded, degenerate)` of the length map, decided from the nonlinearity's
+    `growth` $\\kappa = \\lim_{q\\to\\infty} E[\\phi(\\sqrt{q} z)^2]/q$: a positively
+    homogeneous $\\phi$ (ReLU, linear) has exactly $V(q) = \\sigma_w^2 \\kappa q +
+    \\sigma_b^2$, so $q^l$ grows without bound from $q^0 = 1$ when
+    $\\sigma_w^2 \\kappa > 1$, or $= 1$ with $\\sigma_b > 0$, and every $q$ is a fixed
+    point when $\\sigma_w^2 \\kappa = 1$, $\\sigma_b = 0$. A bounded $\\phi$
+    ($\\kappa = 0$) always has a finite $q^* \\le \\sigma_w^2 \\sup\\phi^2 +
+    \\sigma_b^2$; an unknown growth (`Custom`) decides nothing here."""
+    growth = ensemble.phi.growth
+    false = jnp.zeros(jnp.shape(ensemble.sigma_w), bool)
+    if growth is None or growth == 0:
+        return false, false
+    rate = jnp.square(ensemble.sigma_w) * growth
+    sb2 = jnp.square(ensemble.sigma_b)
+    return (rate > 1) | ((rate == 1) & (sb2 > 0)), (rate == 1) & (sb2 == 0)
+
+
+def _series_bounds(series, c, k_max):
+    """Bounds on the series' errors in $f(c)$ and $f'(c)$: the neglected weight $T$ has
+    orders $k > K$, so its contribution is at most $T c^{K+1}$ and its slope at most
+    $T \\max_{k > K} k c^{k-1}$ (the tail model, exact at $c = 1$, errs by less)."""
+    tail = series.tail
+    start = series.squares.shape[0]  # K + 1
+    safe_c = jnp.clip(c, 1e-300, 1.0)
+    log_c = jnp.log(safe_c)
+    k = jnp.maximum(
+        start, jnp.where(log_c < 0, -1 / jnp.where(log_c < 0, log_c, -1.0), k_max)
     )
-    # The correction step may land a hair below a root at q* = 0.
-    q_star = jnp.maximum(q_star, 0.0)
-    q_obs = jnp.maximum(q_star, _Q_FLOOR)
-    v_star, slope = length_map_and_slope(ensemble, q_obs, rule)
-    chi_1 = chi_1_fn(ensemble, q_obs, rule)
+    k = jnp.minimum(k, k_max)
+    value = tail * jnp.exp(start * log_c)
+    slope = tail * k * jnp.exp((k - 1) * log_c)
+    return value, slope
 
+
+def _correlation_part(ensemble, frozen, q_obs, v_star, chi_1, solver, rule, pair):
+    """$c^*$ and $\\chi_c$ at the length $q$ = `q_obs`: `(c_star, chi_c, flag, steps,
+    series_ok)`. `pair` selects the two-variable route; else Mehler's series, whose
+    error bound decides `series_ok` (always True for the pair route)."""
+    phi = ensemble.phi
     chaotic = chi_1 > 1
     q_frozen, v_frozen = lax.stop_gradient((q_obs, v_star))
     one = jnp.ones_like(q_frozen)
-    if has_pair_kernel(phi) or solver.series_order is None:
+    sw2 = jnp.square(frozen.sigma_w)
+    if pair:
         route = _PairRoute(frozen, q_frozen, v_frozen, solver.rule)
         exact = _PairRoute(ensemble, q_obs, v_star, solver.rule)
         if has_pair_kernel(phi):
@@ -263,7 +292,7 @@ def fixed_point_at(
         else:
             # g''(1) = sigma_w^2 q^2 E[phi''(u)^2] / V(q).
             moment = second_moment(phi, q_frozen, (2, 2), rule)
-            curvature = jnp.square(frozen.sigma_w) * q_frozen**2 * moment / v_frozen
+            curvature = sw2 * q_frozen**2 * moment / v_frozen
 
         def chi_c_at(c):
             return chi_c_fn(ensemble, c, q_obs, solver.rule)
@@ -272,9 +301,7 @@ def fixed_point_at(
         series = mehler_series(phi, q_obs, rule, solver.series_order)
         route = _SeriesRoute(frozen, lax.stop_gradient(series), v_frozen)
         exact = _SeriesRoute(ensemble, series, v_star)
-        curvature = (
-            jnp.square(frozen.sigma_w) * series_curvature(route.series) / v_frozen
-        )
+        curvature = sw2 * series_curvature(route.series) / v_frozen
 
         def chi_c_at(c):
             # Price's theorem: E[phi'(u1) phi'(u2)] = f'(c) / q.
@@ -291,27 +318,104 @@ def fixed_point_at(
     c_implicit = c - exact.value(c) / jnp.where(dg < 0, dg, -1.0)
     c_star = jnp.where(chaotic, c_implicit, 1.0)
     chi_c = jnp.where(chaotic, chi_c_at(c), chi_1)
+    if pair:
+        series_ok = jnp.ones_like(chaotic)
+    else:
+        # g(c) errs by at most sw2 bound / V, so c* by that over |g'| = 1 - chi_c;
+        # chi_c by sw2 slope_bound / q. Ordered points have c* = 1 exactly.
+        value_bound, slope_bound = _series_bounds(
+            lax.stop_gradient(series), lax.stop_gradient(c), 1e4
+        )
+        tol = solver.series_tol
+        c_error = sw2 * value_bound / (v_frozen * jnp.abs(1 - lax.stop_gradient(chi_c)))
+        chi_c_error = sw2 * slope_bound / q_frozen
+        series_ok = ~chaotic | (
+            (c_error <= tol) & (chi_c_error <= tol * lax.stop_gradient(chi_c))
+        )
+    return c_star, chi_c, c_flag, jnp.where(chaotic, c_steps, 0), series_ok
 
-    status = RESULTS.where(
-        q_flag == UNBOUNDED,
+
+def fixed_point_at(
+    ensemble: NetworkEnsemble,
+    solver: DeepSolver,
+    first: tuple,
+    rule: AbstractGaussianRule,
+    route: str = "auto",
+) -> tuple[DeepFixedPoint, Array]:
+    """The fixed point from the first-stage length solve `first` (`coarse_length`),
+    with `rule` for every one-variable expectation (a `FrozenRule` near the
+    solution's scale, or the solver's rule), and whether Mehler's series was accurate
+    enough there. Vmappable over the ensemble and `first` with `rule` shared:
+    `dmft.deep.phase_diagram` shares one frozen rule over the grid, so that the
+    Hermite coefficients of all points are one matrix product.
+
+    `route` (static), for nonlinearities without a closed pair kernel: `"series"`
+    (Mehler's series only), `"pair"` (two-variable quadrature only) or `"auto"`
+    (the series, re-solved with the pair route where its error bound exceeds
+    `solver.series_tol`; under `vmap` both are computed, so a grid sweep calls
+    `"series"` and then `"pair"` only if a point needs it).
+    """
+    # The iterations run on constants; gradients come from one Newton step at the
+    # solution with the Jacobian held fixed, q* = q - F(q; theta) / stop_gradient(F'(q)),
+    # which leaves the value unchanged and gives dq*/dtheta = -F_theta / F_q: the
+    # implicit function theorem (as optimistix.ImplicitAdjoint, at the cost of one
+    # evaluation).
+    phi = ensemble.phi
+    frozen = _frozen_ensemble(ensemble)
+    q, q_flag, q_steps = first
+    if uses_quadrature(phi):
+        init = (q, jnp.where(q_flag == CONVERGED, RUNNING, q_flag))
+        q, q_flag, q_steps = _length_iteration(frozen, solver, rule, init, q_steps)
+    unbounded, degenerate = growth_outcome(ensemble)
+    q_ok = (q_flag == CONVERGED) & ~unbounded & ~degenerate
+    q = jnp.where(q_ok, q, 1.0)
+    _, dv = length_map_and_slope(frozen, q, rule)
+    q_star = q - (length_map(ensemble, q, rule) - q) / jnp.where(
+        q_ok & (dv < 1), dv - 1, -1.0
+    )
+    # The correction step may land a hair below a root at q* = 0.
+    q_star = jnp.maximum(q_star, 0.0)
+    q_obs = jnp.maximum(q_star, Q_FLOOR)
+    v_star, slope = length_map_and_slope(ensemble, q_obs, rule)
+    chi_1 = chi_1_fn(ensemble, q_obs, rule)
+
+    args = (ensemble, frozen, q_obs, v_star, chi_1, solver, rule)
+    if has_pair_kernel(phi) or solver.series_order is None or route == "pair":
+        c_star, chi_c, c_flag, c_steps, series_ok = _correlation_part(*args, True)
+    else:
+        out = _correlation_part(*args, False)
+        if route == "auto":
+            out = lax.cond(out[-1], lambda: out, lambda: _correlation_part(*args, True))
+        c_star, chi_c, c_flag, c_steps, series_ok = out
+
+    result = RESULTS.where(
+        unbounded,
         RESULTS.no_finite_fixed_point,
         RESULTS.where(
-            (q_flag == NONFINITE) | (c_flag == NONFINITE),
-            RESULTS.nonfinite,
+            degenerate,
+            RESULTS.degenerate,
             RESULTS.where(
-                q_ok & (c_flag == CONVERGED),
-                RESULTS.successful,
-                RESULTS.max_steps_reached,
+                q_flag == ABOVE_MAX,
+                RESULTS.length_out_of_range,
+                RESULTS.where(
+                    (q_flag == NONFINITE) | (c_flag == NONFINITE),
+                    RESULTS.nonfinite,
+                    RESULTS.where(
+                        q_ok & (c_flag == CONVERGED),
+                        RESULTS.successful,
+                        RESULTS.max_steps_reached,
+                    ),
+                ),
             ),
         ),
     )
-    ok = status == RESULTS.successful
+    ok = result == RESULTS.successful
 
     def checked(x):
         return jnp.where(ok, x, jnp.nan)
 
-    return DeepFixedPoint(
-        q_star=jnp.where(q_flag == UNBOUNDED, jnp.inf, checked(q_star)),
+    point = DeepFixedPoint(
+        q_star=jnp.where(unbounded, jnp.inf, checked(q_star)),
         c_star=checked(c_star),
         chi_1=checked(chi_1),
         chi_c=checked(chi_c),
@@ -319,16 +423,17 @@ def fixed_point_at(
         # 1/|log x|: +inf (not -inf) at x = 1, 0 at x = 0.
         xi_q=checked(1 / jnp.abs(jnp.log(slope))),
         xi_c=checked(1 / jnp.abs(jnp.log(chi_c))),
-        status=status,
-        num_steps=q_steps + jnp.where(chaotic, c_steps, 0),
+        result=result,
+        num_steps=q_steps + c_steps,
     )
+    return point, series_ok
 
 
 @eqx.filter_jit
 def _deep_fixed_point(ensemble, solver, throw):
     result = solve_fixed_point(ensemble, solver)
     if throw:
-        result = result.status.error_if(result, result.status != RESULTS.successful)
+        result = result.result.error_if(result, result.result != RESULTS.successful)
     return result
 
 
@@ -350,8 +455,12 @@ def deep_fixed_point(
     (implicit differentiation) with respect to the ensemble's parameters. For a
     nonlinearity without a closed-form pair kernel (tanh), $c^*$ and $\\chi_c$ come
     from Mehler's series to order `solver.series_order` (see `dmft.deep.DeepSolver`)
-    rather than from `dmft.deep.correlation_map`'s two-variable quadrature; they
-    agree to ~1e-10 over $q^* \\lesssim 4$.
+    where its error bound is below `solver.series_tol`, and from
+    `dmft.deep.correlation_map`'s two-variable quadrature elsewhere. With the
+    default `DeepSolver`, $q^*$, $c^*$, $\\chi_1$, $\\chi_c$ agree with an
+    independent adaptive quadrature (SciPy) to 1e-9 wherever $q^* \\le$
+    `solver.q_max` = 1e13 (tests/test_deep_accuracy.py); beyond, the result is
+    `RESULTS.length_out_of_range`.
 
     **Arguments:**
 
@@ -359,14 +468,14 @@ def deep_fixed_point(
         `mean_w = mean_b = noise = 0` (vmap this function, or use
         `dmft.deep.phase_diagram`, for grids).
     - `solver`: tolerances, step budget and quadrature rule (`dmft.deep.DeepSolver`).
-    - `throw`: raise if the solve fails or there is no finite fixed point; with
-        `throw=False` inspect `result.status` instead.
+    - `throw`: raise unless the result is `RESULTS.successful`; with
+        `throw=False` inspect `result.result` instead.
 
     **Returns:** a `dmft.deep.DeepFixedPoint`.
 
     **Raises:** `ValueError` for an ensemble with a mean coupling, mean bias or noise,
-    or non-scalar parameters; a runtime error (the status's message) if `throw` and
-    the status is not `RESULTS.successful`.
+    or non-scalar parameters; a runtime error (the result's message) if `throw` and
+    the result is not `RESULTS.successful`.
     """
     ensemble = check_deep_ensemble(ensemble)
     if jnp.shape(ensemble.sigma_w) != () or jnp.shape(ensemble.sigma_b) != ():

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 
 # Outcome flags of one iteration; mapped to `RESULTS` by the callers.
-RUNNING, CONVERGED, UNBOUNDED, NONFINITE = 0, 1, 2, 3
+RUNNING, CONVERGED, ABOVE_MAX, NONFINITE = 0, 1, 2, 3
 
 # Under vmap, the points still running are gathered into a batch `_SHRINK` times
 # smaller as soon as they fit, down to batches of `_MIN_BATCH`.
@@ -40,7 +40,7 @@ def flag(new, old, residual, solver, x_max=jnp.inf, last_step=None):
         small_step = small_step | (step * step <= tol * last_step)
     at_floor = jnp.abs(residual) <= 4 * eps * jnp.maximum(jnp.abs(old), 1.0)
     out = jnp.where(small_step | at_floor, CONVERGED, RUNNING)
-    out = jnp.where(new > x_max, UNBOUNDED, out)
+    out = jnp.where(new > x_max, ABOVE_MAX, out)
     return jnp.where(jnp.isfinite(new), out, NONFINITE)
 
 
@@ -103,7 +103,7 @@ def _batched_loop(arrays, static, batched, state, size, max_steps):
     return jax.tree.map(lambda x, y: x.at[index].set(y, mode="drop"), state, done)
 
 
-def iterate(body, init, solver, steps_taken=0):
+def scalar_loop(body, init, solver, steps_taken=0):
     """Run `body(x, last_step) -> (x_new, flag)` from `init = (x0, flag0)` until the
     flag leaves `RUNNING` or until `solver.max_steps` steps, counting `steps_taken`
     already spent (a second stage shares the budget). `last_step` is $|x - x_{prev}|$,

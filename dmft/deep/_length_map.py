@@ -11,6 +11,12 @@ from .._nonlinearity import AbstractNonlinearity
 from .._quadrature import AbstractGaussianRule
 
 
+# The smallest length at which statistics are evaluated: those at q = 0 are taken as
+# q -> 0+ (ReLU's phi'(0) is a convention; its chi_1 = sigma_w^2 / 2 holds for every
+# q > 0), and the critical-line search starts there.
+Q_FLOOR = 1e-30
+
+
 def second_moment(
     phi: AbstractNonlinearity,
     q: ArrayLike,

@@ -8,6 +8,7 @@ from jaxtyping import Array, ArrayLike, Float
 
 from .._ensemble import NetworkEnsemble
 from .._nonlinearity import AbstractNonlinearity
+from .._results import RESULTS
 from ._fixed_point import (
     DeepFixedPoint,
     coarse_length,
@@ -18,8 +19,11 @@ from ._fixed_point import (
 from ._frozen_rule import freeze
 from ._grid_check import check_grid
 from ._iteration import CONVERGED
-from ._results import RESULTS
 from ._solver import DeepSolver
+
+
+# Points re-solved with the pair route per vmapped batch.
+_PAIR_CHUNK = 16
 
 
 class PhaseDiagram(eqx.Module):
@@ -64,17 +68,60 @@ def _sweep(phi, sigma_w, sigma_b, solver, throw, batch_size):
         q, out, _ = first
         scale = jnp.sqrt(jnp.max(jnp.where(out == CONVERGED, q, 1.0)))
         rule = freeze(solver.rule, lax.stop_gradient(scale))
-    flat = lax.map(
-        lambda args: fixed_point_at(ensemble(args[0]), solver, args[1], rule),
-        (points, first),
-        batch_size=batch_size,
-    )
+
+    def solve(route):
+        return lax.map(
+            lambda args: fixed_point_at(
+                ensemble(args[0]), solver, args[1], rule, route
+            ),
+            (points, first),
+            batch_size=batch_size,
+        )
+
+    if has_pair_kernel(phi) or solver.series_order is None:
+        flat, _ = solve("pair")
+    else:
+        # Mehler's series first; the points whose series error bound exceeds
+        # `series_tol` (tanh: q* >~ 5 with c* not small; ~1% of the benchmark
+        # grid) are gathered, `_PAIR_CHUNK` at a time, and re-solved with the pair
+        # route (~n^2 nodes per evaluation): the cost follows their number.
+        flat, series_ok = solve("series")
+        size = series_ok.shape[0]
+        chunk = min(size, _PAIR_CHUNK)
+
+        def pending(state):
+            return jnp.any(~series_ok & ~state[1])
+
+        def redo(state):
+            flat, done = state
+            (index,) = jnp.nonzero(~series_ok & ~done, size=chunk, fill_value=size)
+
+            def gather(x):
+                return x.at[index].get(mode="clip")
+
+            sub_points = jax.tree.map(gather, points)
+            sub_first = jax.tree.map(gather, first)
+            pair, _ = jax.vmap(
+                lambda p, f: fixed_point_at(ensemble(p), solver, f, rule, "pair")
+            )(sub_points, sub_first)
+
+            def scatter(x, y):
+                return x.at[index].set(y, mode="drop")
+
+            flat = jax.tree.map(scatter, flat, pair)
+            return flat, done.at[index].set(True, mode="drop")
+
+        done = jnp.zeros_like(series_ok)
+        flat, _ = lax.while_loop(pending, redo, (flat, done))
     fixed_point = jax.tree.map(lambda x: x.reshape(grid_w.shape), flat)
     if throw:
-        status = fixed_point.status
-        # Unbounded growth is a phase (ReLU's), not a failure of the sweep.
-        failed = (status != RESULTS.successful) & (
-            status != RESULTS.no_finite_fixed_point
+        result = fixed_point.result
+        # Unbounded growth is a phase (ReLU's), not a failure of the sweep; so is
+        # the degenerate line (linear phi at sigma_w = 1 without bias).
+        failed = (
+            (result != RESULTS.successful)
+            & (result != RESULTS.no_finite_fixed_point)
+            & (result != RESULTS.degenerate)
         )
         # One leaf carries the check: tagging all nine (whole-grid arrays) costs
         # more than the closed-form solve itself.
@@ -121,9 +168,10 @@ def phase_diagram(
         (each point's quadrature holds `n` values per node set, and a vmapped
         loop runs until its slowest point converges; with
         `DeepSolver(series_order=None)` the pair quadrature holds `n**2`).
-    - `throw`: raise if any grid point's solve failed (did not converge, or
-        non-finite). Points without a finite fixed point (ReLU beyond
-        $\\sigma_w^2 = 2$) are a phase, not a failure: their status says so.
+    - `throw`: raise if any grid point's solve failed (did not converge,
+        non-finite, or $q^* >$ `solver.q_max`). Points without a finite fixed point
+        (ReLU beyond $\\sigma_w^2 = 2$) or with a continuum of them (linear at
+        $\\sigma_w = 1$) are not failures: their `result` says so.
 
     **Returns:** a `dmft.deep.PhaseDiagram`.
 

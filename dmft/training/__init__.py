@@ -1,6 +1,7 @@
 """Training dynamics of two-layer ReLU networks: the phase diagram of Luo, Xu, Ma &
 Zhang (JMLR 2021)."""
 
+from .._results import RESULTS as RESULTS
 from ._data import TrainingData as TrainingData, luo_data as luo_data
 from ._exponents import Regime as Regime, ScalingExponents as ScalingExponents
 from ._flow import (
@@ -22,6 +23,5 @@ from ._sweep import (
 )
 from ._train import (
     TrainingResult as TrainingResult,
-    TrainingStatus as TrainingStatus,
     train as train,
 )

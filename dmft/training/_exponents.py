@@ -8,23 +8,6 @@ import equinox as eqx
 
 Regime = Literal["linear", "critical", "condensed"]
 
-_CITE = """
-    ??? cite "References"
-
-        ```bibtex
-        @article{luo2021phase,
-          title={Phase Diagram for Two-layer ReLU Neural Networks at Infinite-width
-                 Limit},
-          author={Luo, Tao and Xu, Zhi-Qin John and Ma, Zheng and Zhang, Yaoyu},
-          journal={Journal of Machine Learning Research},
-          volume={22},
-          number={71},
-          pages={1--47},
-          year={2021}
-        }
-        ```
-"""
-
 
 class ScalingExponents(eqx.Module):
     """The coordinates of the phase diagram of two-layer ReLU training,
@@ -45,9 +28,22 @@ class ScalingExponents(eqx.Module):
     - `gamma_prime`: $\\gamma'$ (finite).
 
     **Raises:** `ValueError` if an exponent is not a finite number.
-    """
 
-    __doc__ += _CITE
+    ??? cite "References"
+
+        ```bibtex
+        @article{luo2021phase,
+          title={Phase Diagram for Two-layer ReLU Neural Networks at Infinite-width
+                 Limit},
+          author={Luo, Tao and Xu, Zhi-Qin John and Ma, Zheng and Zhang, Yaoyu},
+          journal={Journal of Machine Learning Research},
+          volume={22},
+          number={71},
+          pages={1--47},
+          year={2021}
+        }
+        ```
+    """
 
     gamma: float
     gamma_prime: float

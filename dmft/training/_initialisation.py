@@ -4,13 +4,12 @@ import math
 from collections.abc import Callable
 
 import equinox as eqx
-import jax
 import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
-from .._validation import check_finite
-from ._exponents import _CITE, ScalingExponents
+from .._validation import check_integer, check_interval, check_positive
+from ._exponents import ScalingExponents
 from ._model import TwoLayerReLU
 
 
@@ -30,9 +29,22 @@ class Initialisation(eqx.Module):
       deviations $\\beta_1$, $\\beta_2$, all finite and $> 0$.
 
     **Raises:** `ValueError` for `width < 1` or a scale that is not finite and positive.
-    """
 
-    __doc__ += _CITE
+    ??? cite "References"
+
+        ```bibtex
+        @article{luo2021phase,
+          title={Phase Diagram for Two-layer ReLU Neural Networks at Infinite-width
+                 Limit},
+          author={Luo, Tao and Xu, Zhi-Qin John and Ma, Zheng and Zhang, Yaoyu},
+          journal={Journal of Machine Learning Research},
+          volume={22},
+          number={71},
+          pages={1--47},
+          year={2021}
+        }
+        ```
+    """
 
     width: int | Int[Array, ""]
     alpha: Float[Array, ""] = eqx.field(converter=jnp.asarray)
@@ -44,15 +56,11 @@ class Initialisation(eqx.Module):
             raise ValueError(f"`width` must be an integer; got {self.width!r}.")
         if self.width < 1:
             raise ValueError(f"`width` must be >= 1; got {self.width}.")
-        check_finite(alpha=self.alpha, beta1=self.beta1, beta2=self.beta2)
         for name in ("alpha", "beta1", "beta2"):
             value = getattr(self, name)
             if not isinstance(value, jnp.ndarray) or value.ndim != 0:
                 raise ValueError(f"`{name}` must be a scalar; got shape {value.shape}.")
-            if isinstance(value, jax.core.Tracer):  # under jit: cannot be checked
-                continue
-            if not value > 0:
-                raise ValueError(f"`{name}` must be > 0; got {value}.")
+        check_positive(alpha=self.alpha, beta1=self.beta1, beta2=self.beta2)
 
     @classmethod
     def from_exponents(
@@ -62,10 +70,23 @@ class Initialisation(eqx.Module):
         $\\beta_1 = m^{-(\\gamma + \\gamma')/2}$, $\\beta_2 = m^{-(\\gamma - \\gamma')/2}$,
         so that $\\kappa = m^{-\\gamma}$ and $\\kappa' = m^{-\\gamma'}$ exactly. (Any
         other $\\alpha$ with the same $\\kappa, \\kappa'$ gives the same normalised
-        dynamics and the same relative distance.)"""
-        if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-            raise ValueError(f"`width` must be an integer >= 1; got {width!r}.")
+        dynamics and the same relative distance.)
+
+        **Raises:** `ValueError` for a width that is not an integer $\\ge 1$, or
+        $|\\gamma|$ or $|\\gamma'|$ above $\\frac{1}{2}\\log(1/\\text{tiny}) / \\log m$
+        (tiny: the smallest normal number of the default float), where the scales
+        would underflow or overflow."""
+        check_integer("width", width, 1)
         g, gp = exponents.gamma, exponents.gamma_prime
+        if width > 1:
+            # The scales m^(-(g +- g')/2) and kappa = m^-g, kappa' = m^-g' must
+            # stay normal numbers of the working precision with room for their
+            # products: |g|, |g'| <= half the exponent range over log m (float32 at
+            # m = 1000: 6.3; an underflow to 0 was refused later as "beta1 > 0").
+            tiny = float(jnp.finfo(jnp.asarray(1.0).dtype).tiny)
+            bound = 0.5 * -math.log(tiny) / math.log(width)
+            for name, value in (("gamma", g), ("gamma_prime", gp)):
+                check_interval(name, value, -bound, bound, closed_low=True)
         return cls(
             width=width,
             alpha=1.0,

@@ -10,7 +10,7 @@ class TrainingOptions(eqx.Module):
     """Options of the gradient-flow solve in `train`.
 
     Training stops at the first step where the loss $R$ falls below `loss_tol`
-    (status `converged`) or at time `max_time` (status `time_limit`), whichever comes
+    (result `successful`) or at time `max_time` (result `time_limit`), whichever comes
     first. Time is $s = t / \\alpha$, the gradient-flow time $t$ of the physical
     parameters divided by the output scale; in it the initial learning speed is
     $O(1)$ across the phase diagram (see `normalised_vector_field`).
@@ -24,7 +24,7 @@ class TrainingOptions(eqx.Module):
       `PIDController(rtol=1e-4, atol=1e-6)`; the normalised variables are $O(1)$.
       Tighter tolerances cost many rejected steps at the kinks of ReLU, where a
       neuron's activation pattern changes, and move RD by < 1% on the paper's data).
-    - `max_steps`: the most solver steps (then status `max_steps_reached`).
+    - `max_steps`: the most solver steps (then result `max_steps_reached`).
 
     **Raises:** `ValueError` for a non-finite or non-positive tolerance or time, or
     `max_steps < 1`.

@@ -9,11 +9,12 @@ import jax.random as jr
 import numpy as np
 from jaxtyping import Array, Float, Int, PRNGKeyArray
 
+from .._results import RESULTS
 from ._data import TrainingData
-from ._exponents import _CITE, ScalingExponents
+from ._exponents import ScalingExponents
 from ._initialisation import Initialisation
 from ._options import TrainingOptions
-from ._train import TrainingStatus, train
+from ._train import train
 
 
 class WidthSweep(eqx.Module):
@@ -33,8 +34,7 @@ class WidthSweep(eqx.Module):
       scatter and any curvature of the fit).
     - `seed_slopes`: the slope fitted to each seed alone, shape `(P, S)` (their
       spread shows the seed-to-seed variation).
-    - `status`: the `TrainingStatus` of every run, shape `(P, W, S)` (as integers,
-      `TrainingStatus` order).
+    - `result`: the `dmft.RESULTS` of every run, shape `(P, W, S)`.
     """
 
     exponents: tuple[ScalingExponents, ...]
@@ -43,12 +43,13 @@ class WidthSweep(eqx.Module):
     slope: Float[np.ndarray, " P"]
     slope_stderr: Float[np.ndarray, " P"]
     seed_slopes: Float[np.ndarray, "P S"]
-    status: Int[np.ndarray, "P W S"]
+    result: RESULTS
 
     @property
     def converged_fraction(self) -> Float[np.ndarray, " P"]:
         """The fraction of runs per point that stopped on the loss tolerance."""
-        return np.mean(self.status == 0, axis=(1, 2))
+        successful = np.asarray(self.result == RESULTS.successful)
+        return np.mean(successful, axis=(1, 2))
 
 
 def fit_log_slope(
@@ -78,13 +79,13 @@ def _train_batch(
     data: TrainingData,
     options: TrainingOptions,
     padded_width: int | None,
-) -> tuple[Float[Array, "W P S"], Int[Array, "W P S"]]:
+) -> tuple[Float[Array, "W P S"], RESULTS]:
     # Widths x points x seeds in one program. The seeds' keys are shared by all
     # points of a width, so the normalised initial weights are common random numbers
     # across the diagram.
     def one(key, init):
         result = train(key, init, data, options, padded_width=padded_width, throw=False)
-        return result.relative_distance, result.status._value
+        return result.relative_distance, result.result
 
     over_seeds = jax.vmap(one, in_axes=(0, None))
     over_points = jax.vmap(over_seeds, in_axes=(None, 0))
@@ -133,7 +134,23 @@ def width_sweep(
 
     **Returns:** a `WidthSweep`.
 
-    **Raises:** `ValueError` for bad widths or seeds, before any training.
+    **Raises:** `ValueError` for bad widths or seeds, or exponents too large for
+    the widths' floating-point range, before any training.
+
+    ??? cite "References"
+
+        ```bibtex
+        @article{luo2021phase,
+          title={Phase Diagram for Two-layer ReLU Neural Networks at Infinite-width
+                 Limit},
+          author={Luo, Tao and Xu, Zhi-Qin John and Ma, Zheng and Zhang, Yaoyu},
+          journal={Journal of Machine Learning Research},
+          volume={22},
+          number={71},
+          pages={1--47},
+          year={2021}
+        }
+        ```
     """
     points = (
         (exponents,) if isinstance(exponents, ScalingExponents) else tuple(exponents)
@@ -157,9 +174,9 @@ def width_sweep(
         stacked = jax.tree.map(
             lambda x: x.reshape(len(widths), len(points), *x.shape[1:]), stacked
         )
-        rd, status = _train_batch(keys, stacked, data, options, max(widths))
+        rd, result = _train_batch(keys, stacked, data, options, max(widths))
     else:
-        rd, status = [], []
+        rd, result = [], []
         for width, width_keys, width_inits in zip(widths, keys, inits):
             stacked = jax.tree.map(lambda *xs: jnp.stack(xs), *width_inits)
             # Padding to its own width: the shape is static, nothing is padded.
@@ -167,12 +184,13 @@ def width_sweep(
                 width_keys[None], _expand(stacked), data, options, int(width)
             )
             rd.append(r[0])
-            status.append(s[0])
-        rd, status = jnp.stack(rd), jnp.stack(status)
+            result.append(jax.tree.map(lambda x: x[0], s))
+        rd = jnp.stack(rd)
+        result = jax.tree.map(lambda *xs: jnp.stack(xs), *result)
     rd = np.moveaxis(np.asarray(rd), 0, 1)  # (P, W, S)
-    status = np.moveaxis(np.asarray(status), 0, 1)
-    failed = (status == TrainingStatus.max_steps_reached._value) | (
-        status == TrainingStatus.nonfinite._value
+    result = jax.tree.map(lambda x: jnp.moveaxis(x, 0, 1), result)
+    failed = np.asarray(
+        (result == RESULTS.max_steps_reached) | (result == RESULTS.nonfinite)
     )
     if throw and failed.any():
         raise RuntimeError(
@@ -188,8 +206,5 @@ def width_sweep(
         slope=np.array([f[0] for f in fits]),
         slope_stderr=np.array([f[1] for f in fits]),
         seed_slopes=np.stack([f[2] for f in fits]),
-        status=status,
+        result=result,
     )
-
-
-width_sweep.__doc__ += _CITE

@@ -5,27 +5,12 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, Float, PRNGKeyArray
 
+from .._results import RESULTS
 from ._data import TrainingData
-from ._exponents import _CITE
 from ._flow import normalised_loss, normalised_vector_field
 from ._initialisation import Initialisation
 from ._model import TwoLayerReLU
 from ._options import TrainingOptions
-
-
-class TrainingStatus(eqx.Enumeration):
-    """How training ended."""
-
-    converged = ""
-    time_limit = (
-        "Training reached `max_time` before the loss fell below `loss_tol`. Try "
-        "increasing `TrainingOptions.max_time`."
-    )
-    max_steps_reached = (
-        "The ODE solver took `max_steps` steps before the loss fell below "
-        "`loss_tol`. Try increasing `TrainingOptions.max_steps`."
-    )
-    nonfinite = "Training produced non-finite parameters or loss."
 
 
 class TrainingResult(eqx.Module):
@@ -36,7 +21,9 @@ class TrainingResult(eqx.Module):
     - `initial`, `final`: the `TwoLayerReLU` at $s = 0$ and at the stop.
     - `loss`: the final loss $R$.
     - `time`: the stopping time $s = t / \\alpha$.
-    - `status`: a `TrainingStatus` (`converged` when $R <$ `loss_tol`).
+    - `result`: a `dmft.RESULTS`: `successful` when $R <$ `loss_tol`, `time_limit`
+      when $s$ reached `max_time` first, `max_steps_reached` when the ODE solver
+      ran out of steps, `nonfinite` for non-finite parameters or loss.
     - `relative_distance`: $\\mathrm{RD}(\\theta_w) = \\|\\theta_w(s) -
       \\theta_w(0)\\|_2 / \\|\\theta_w(0)\\|_2$ at the stop, over all input
       weights (biases included).
@@ -46,7 +33,7 @@ class TrainingResult(eqx.Module):
     final: TwoLayerReLU
     loss: Float[Array, ""]
     time: Float[Array, ""]
-    status: TrainingStatus
+    result: RESULTS
     relative_distance: Float[Array, ""]
 
 
@@ -78,9 +65,24 @@ def train(
       `Initialisation.sample`; the padding changes nothing but the shape).
     - `throw`: raise (via `eqx.error_if`, also under jit) if the solver ran out of
       steps or produced non-finite numbers. Reaching `max_time` is a normal outcome
-      reported in `status`, never an error.
+      reported in `result`, never an error.
 
     **Returns:** a `TrainingResult`.
+
+    ??? cite "References"
+
+        ```bibtex
+        @article{luo2021phase,
+          title={Phase Diagram for Two-layer ReLU Neural Networks at Infinite-width
+                 Limit},
+          author={Luo, Tao and Xu, Zhi-Qin John and Ma, Zheng and Zhang, Yaoyu},
+          journal={Journal of Machine Learning Research},
+          volume={22},
+          number={71},
+          pages={1--47},
+          year={2021}
+        }
+        ```
     """
     inputs, y = data.inputs, data.y
     initial = init.sample(key, inputs.shape[1], padded_width)
@@ -115,23 +117,19 @@ def train(
     time = sol.ts[-1]
 
     finite = jnp.isfinite(loss) & jnp.all(jnp.isfinite(w_bar))
-    status = TrainingStatus.where(
+    result = RESULTS.where(
         sol.result == diffrax.RESULTS.max_steps_reached,
-        TrainingStatus.max_steps_reached,
-        TrainingStatus.where(
-            sol.event_mask, TrainingStatus.converged, TrainingStatus.time_limit
-        ),
+        RESULTS.max_steps_reached,
+        RESULTS.where(sol.event_mask, RESULTS.successful, RESULTS.time_limit),
     )
-    status = TrainingStatus.where(finite, status, TrainingStatus.nonfinite)
+    result = RESULTS.where(finite, result, RESULTS.nonfinite)
     if throw:
-        failed = (status == TrainingStatus.max_steps_reached) | (
-            status == TrainingStatus.nonfinite
-        )
+        failed = (result == RESULTS.max_steps_reached) | (result == RESULTS.nonfinite)
         loss = eqx.error_if(
             loss,
             failed,
             "train: the solver ran out of steps or produced non-finite "
-            "numbers; see `TrainingResult.status` (pass throw=False).",
+            "numbers; see `TrainingResult.result` (pass throw=False).",
         )
     # RD is invariant under the rescaling w = beta2 w_bar: computed on O(1) numbers.
     rd = jnp.linalg.norm(w_bar - state0[1]) / jnp.linalg.norm(state0[1])
@@ -140,9 +138,6 @@ def train(
         final=final,
         loss=loss,
         time=time,
-        status=status,
+        result=result,
         relative_distance=rd,
     )
-
-
-train.__doc__ += _CITE
