@@ -7,14 +7,15 @@ result for the caller to inspect (`result == dmft.RESULTS.successful`, or the me
 `--json` output as `"status"`.
 """
 
+import diffrax as dfx
 import equinox as eqx
 import numpy as np
-import optimistix as optx
 
 
-class RESULTS(optx.RESULTS):  # pyright: ignore
-    """optimistix's outcomes (`successful`, `max_steps_reached`, `nonfinite`, ...),
-    plus those specific to dmft's equations."""
+class RESULTS(dfx.RESULTS):  # pyright: ignore
+    """diffrax's outcomes (which include optimistix's and lineax's: `successful`,
+    `max_steps_reached`, `nonfinite`, ...), plus those specific to dmft's equations.
+    A diffrax or optimistix result becomes one of these with `RESULTS.promote`."""
 
     no_finite_fixed_point = (
         "The length map $q = \\sigma_w^2 E[\\phi(\\sqrt{q} z)^2] + \\sigma_b^2$ has no "

@@ -69,7 +69,8 @@ def _figure(calls):
     import types
 
     def compute(quick, cache):
-        return {"panel": cache("a", lambda: calls.append("a") or {"x": [1.0]})}
+        panel = cache("a", lambda: calls.append("a") or {"x": [1.0]})
+        return {"panel": panel, "checks": []}
 
     def plot(data, stem):
         for ext in ("png", "pdf"):

@@ -34,7 +34,7 @@ import dmft
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 SCREENSHOTS = ROOT / "docs-screenshots"
-SUBPACKAGES = ("deep", "meanfield", "network", "training", "twotime", "plotting")
+SUBPACKAGES = ("deep", "meanfield", "network", "training", "twotime", "plotting", "io")
 MANDATORY = os.environ.get("DMFT_DOCS_CHECK") == "1"
 
 

@@ -3,7 +3,6 @@
 
 import math
 
-import diffrax
 import jax.numpy as jnp
 import jax.random as jr
 import numpy as np
@@ -84,7 +83,7 @@ def test_same_key_same_exponents(getkey):
     a = dmft.lyapunov_spectrum(net, key, 5.0, 25.0, k=2, blocks=4)
     b = dmft.lyapunov_spectrum(net, key, 5.0, 25.0, k=2, blocks=4)
     np.testing.assert_array_equal(a.exponents, b.exponents)
-    assert a.result == diffrax.RESULTS.successful
+    assert a.result == dmft.RESULTS.successful
 
 
 def test_kaplan_yorke_and_entropy():

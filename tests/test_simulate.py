@@ -280,7 +280,7 @@ def test_max_steps_is_reported(getkey):
     with pytest.raises(Exception, match="max_steps"):
         dmft.simulate(net, h0, 0.0, 50.0, dynamics=few)
     sol = dmft.simulate(net, h0, 0.0, 50.0, dynamics=few, throw=False)
-    assert sol.result == diffrax.RESULTS.max_steps_reached
+    assert sol.result == diffrax.RESULTS.max_steps_reached  # a diffrax.Solution
 
 
 def test_bad_input(getkey):

@@ -157,7 +157,7 @@ def check_taus(taus: list[float] | None, step: float | None = None) -> list[floa
 def delta_at(ensemble, solution, taus):
     """`stationary_autocorrelation` at `taus`, raising (as `check_result`) if the
     integration failed."""
-    from dmft.meanfield import RESULTS, stationary_autocorrelation
+    from dmft import RESULTS, stationary_autocorrelation
 
     values = stationary_autocorrelation(ensemble, solution, taus, throw=False)
     if math.isnan(float(values.sum())):

@@ -60,7 +60,6 @@ def simulate(
 ) -> None:
     """Simulate one network: Delta0, Delta_inf, Delta(tau), mean, variance and,
     with --lyapunov, the largest Lyapunov exponent (per unit time)."""
-    import diffrax
     import jax.numpy as jnp
     import jax.random as jr
 
@@ -112,7 +111,7 @@ def simulate(
         dynamics=dynamics,
         throw=False,
     )
-    check_result(stats.result, diffrax.RESULTS, "the network's simulation")
+    check_result(stats.result, dmft.RESULTS, "the network's simulation")
     out = {
         "delta0": stats.delta0,
         "delta_inf": stats.delta_inf,
@@ -132,7 +131,7 @@ def simulate(
             dynamics=dynamics,
             throw=False,
         )
-        check_result(spectrum.result, diffrax.RESULTS, "the Lyapunov run")
+        check_result(spectrum.result, dmft.RESULTS, "the Lyapunov run")
         out["lyapunov"] = spectrum.largest
         out["lyapunov_stderr"] = spectrum.stderr[0]
     if folder is not None:

@@ -50,7 +50,7 @@ def solve(
     )
     if discrete_step is None:
         sol = dmft.solve_stationary(ensemble, throw=False)
-        check_result(sol.result, dmft.meanfield.RESULTS)
+        check_result(sol.result, dmft.RESULTS)
         values = delta_at(ensemble, sol, taus) if taus else []
         regime = dmft.REGIMES[sol.regime]
     else:

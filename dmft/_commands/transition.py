@@ -31,11 +31,11 @@ def transition(
     check_discrete_step(discrete_step)
     ensemble = dmft.NetworkEnsemble(parse_phi(phi), sigma_b=sigma_b, noise=noise)
     deep = dmft.deep.critical_sigma_w(ensemble.phi, ensemble.sigma_b, throw=False)
-    check_result(deep.result, dmft.deep.RESULTS)
+    check_result(deep.result, dmft.RESULTS)
     grid = dmft.LyapunovGrid(n=512) if discrete_step is not None else None
     kwargs = {} if grid is None else {"grid": grid}
     onset = dmft.chaos_transition(
         ensemble, discrete_step=discrete_step, throw=False, **kwargs
     )
-    check_result(onset.result, dmft.meanfield.RESULTS)
+    check_result(onset.result, dmft.RESULTS)
     emit({"sigma_w_c_deep": deep.sigma_w, "g_c_dmft": onset.g_c}, as_json)

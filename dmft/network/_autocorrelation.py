@@ -10,6 +10,8 @@ import equinox as eqx
 import jax.numpy as jnp
 from jaxtyping import Array, ArrayLike, Bool, Float
 
+from .._results import RESULTS
+
 
 class StationaryStatistics(eqx.Module):
     """What a stationary run measures.
@@ -38,7 +40,7 @@ class StationaryStatistics(eqx.Module):
     - `ts`: sample times; `m`, `q`: $m(t)$ and $q(t)$ at those times.
     - `lags`: lags $\\tau = 0, dt, \\ldots$ up to `max_lag`; `delta`: $\\Delta(\\tau)$.
     - `delta_inf`: $\\Delta_\\infty$.
-    - `result`: the solver's `diffrax.RESULTS` (successful unless a solve failed).
+    - `result`: a `dmft.RESULTS` (successful unless a solve failed).
     """
 
     ts: Float[Array, " samples"]
@@ -47,7 +49,7 @@ class StationaryStatistics(eqx.Module):
     lags: Float[Array, " lags"]
     delta: Float[Array, " lags"]
     delta_inf: Float[Array, ""]
-    result: diffrax.RESULTS
+    result: RESULTS
 
     @property
     def delta0(self) -> Float[Array, ""]:
@@ -154,7 +156,7 @@ def finalize(
         lags=dt * k,
         delta=delta,
         delta_inf=delta_inf,
-        result=result,
+        result=RESULTS.promote(result),
     )
 
 

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 import jax.random as jr
 from jaxtyping import Array, ArrayLike, Float, PRNGKeyArray
 
+from .._results import RESULTS
 from ._continuous import ContinuousTime, initial_state
 from ._dynamics import AbstractDynamics, is_noisy, run_with_noise_if_any, whole_steps
 from ._network import RateNetwork
@@ -25,13 +26,13 @@ class LyapunovSpectrum(eqx.Module):
         independent).
     - `local`: the local exponents $\\log|R_{jj}|/T_r$ of every renormalisation
         interval after burn-in, shape `(intervals, k)`.
-    - `result`: the solver's `diffrax.RESULTS`.
+    - `result`: a `dmft.RESULTS` (successful unless a solve failed).
     """
 
     exponents: Float[Array, " k"]
     stderr: Float[Array, " k"]
     local: Float[Array, "intervals k"]
-    result: diffrax.RESULTS
+    result: RESULTS
 
     @property
     def largest(self) -> Float[Array, ""]:
@@ -204,7 +205,9 @@ def _spectrum(
     size = n_meas // blocks
     means = jnp.mean(local[n_meas - size * blocks :].reshape(blocks, size, k), axis=1)
     stderr = jnp.std(means, axis=0, ddof=1) / jnp.sqrt(blocks)
-    return LyapunovSpectrum(jnp.mean(local, axis=0), stderr, local, result)
+    return LyapunovSpectrum(
+        jnp.mean(local, axis=0), stderr, local, RESULTS.promote(result)
+    )
 
 
 def kaplan_yorke_dimension(exponents: Float[ArrayLike, " k"]) -> Float[Array, ""]:
