@@ -45,8 +45,8 @@ SCENARIOS = {
 
 def _settings(quick: bool) -> dict:
     if quick:
-        return dict(t1=20.0, dt=0.2, samples=1000, n=500, seeds=4)
-    return dict(t1=40.0, dt=0.1, samples=4000, n=2000, seeds=4)
+        return dict(t1=20.0, dt=0.2, samples=1000, n=1000, seeds=8)
+    return dict(t1=40.0, dt=0.1, samples=4000, n=2000, seeds=8)
 
 
 def _simulation(ensemble, initial, ts, n, seeds, key):
