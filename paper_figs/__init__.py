@@ -6,6 +6,7 @@ plotted array, and `plot(data, stem)` writing `stem.png` and `stem.pdf`. Run the
 """
 
 from ._runner import (
+    figure_modules as figure_modules,
     load_stored as load_stored,
     make_figure as make_figure,
     make_figures as make_figures,

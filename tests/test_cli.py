@@ -149,3 +149,16 @@ def test_a_failure_inside_a_compiled_program_is_its_message(jit):
     with pytest.raises(Exception) as info:
         jax.block_until_ready(f(1.0))
     assert one_line(info.value) == message
+
+
+def test_figures_help_lists_every_figure():
+    # The help's list is written out (importing paper_figs at start-up would slow
+    # every command): it must name exactly the figures that exist.
+    import paper_figs
+
+    result = _run("figures", "--help")
+    import re
+
+    assert result.returncode == 0
+    listed = set(re.findall(r"^\s+([a-z_]+)\s{2,}\S", result.stdout, re.M))
+    assert listed == set(paper_figs.figure_modules())
