@@ -116,13 +116,13 @@ def linear_map_run():
     mu, C, _ = _linear_moments(net, step)
     z = np.asarray(jr.normal(jr.key(12), (n,)))
     h0 = mu + np.linalg.cholesky(C) @ z
-    ys = np.asarray(dmft.iterate(net, h0, steps, delta=step, key=jr.key(13)))[1:]
+    ys = np.asarray(dmft.iterate(net, h0, steps, step=step, key=jr.key(13)))[1:]
     return net, step, ys
 
 
 @pytest.mark.parametrize("window", [16.0, 128.0, 1024.0])
 def test_linear_map_statistics_unbiased_at_every_window(linear_map_run, window):
-    # Delta(tau) (tau = 0..6), Delta_inf, m and q from `dmft.autocorrelation` on
+    # Delta(tau) (tau = 0..6), Delta_inf, m and q from `dmft.trajectory_statistics` on
     # windows of 16, 128 and 1024 time units (2048, 256, 32 replicates), against the
     # exact Delta(tau) of the map and the exact expectation of the Delta_inf estimator
     # (whose difference from Delta_inf, the truncated tail, is checked to be
@@ -135,7 +135,7 @@ def test_linear_map_statistics_unbiased_at_every_window(linear_map_run, window):
     per = round(window / step)
     reps = ys.shape[0] // per
     windows = ys[: reps * per].reshape(reps, per, n)
-    stats = jax.vmap(lambda y: dmft.autocorrelation(y, step, max_lag))(windows)
+    stats = jax.vmap(lambda y: dmft.trajectory_statistics(y, step, max_lag))(windows)
     lags = np.asarray(stats.lags[0])
     exact, delta_inf, mean = _linear_delta(net, step * np.arange(per), step)
     expected_inf, _ = _expected_delta_inf(exact, delta_inf, per, len(lags))
@@ -252,8 +252,8 @@ def test_padded_chunks_equal_stored_trajectory(samples, chunk):
         dynamics=dmft.DiscreteTime(0.5),
         h0=h0,
     )
-    ys = np.asarray(dmft.iterate(net, h0, samples, delta=0.5))[1:]
-    stored = dmft.autocorrelation(ys, 0.5, 10.0)
+    ys = np.asarray(dmft.iterate(net, h0, samples, step=0.5))[1:]
+    stored = dmft.trajectory_statistics(ys, 0.5, 10.0)
     np.testing.assert_allclose(stats.delta, stored.delta, rtol=0, atol=1e-12)
     np.testing.assert_allclose(stats.delta_inf, stored.delta_inf, rtol=0, atol=1e-12)
     np.testing.assert_allclose(stats.q, stored.q, rtol=0, atol=1e-12)
@@ -358,7 +358,7 @@ def test_map_local_exponents_against_finite_differences(getkey):
     spectrum = dmft.lyapunov_spectrum(
         net, getkey(), 30.0, 60.0, blocks=5, dynamics=dynamics, h0=h0
     )
-    trajectory = np.asarray(dmft.iterate(net, h0, 120, delta=step))
+    trajectory = np.asarray(dmft.iterate(net, h0, 120, step=step))
     f, eps = _tanh_map(net, step), 1e-7
     v = np.asarray(jr.normal(getkey(), (n,)))
     local = []
@@ -375,7 +375,7 @@ def test_map_local_exponents_against_finite_differences(getkey):
     spectrum = dmft.lyapunov_spectrum(
         net, getkey(), 10.0, 60.0, k=n, blocks=5, dynamics=dynamics, h0=h0
     )
-    trajectory = np.asarray(dmft.iterate(net, h0, 120, delta=step))
+    trajectory = np.asarray(dmft.iterate(net, h0, 120, step=step))
     W = np.asarray(net.W)
     logdet = [
         np.linalg.slogdet((1 - step) * np.eye(n) + step * W * (1 - np.tanh(h) ** 2))[1]
@@ -602,7 +602,7 @@ def test_iterate_small_step_against_numpy_map(getkey):
     step = 0.3
     net = dmft.RateNetwork.sample(dmft.NetworkEnsemble(**CHAOTIC), getkey(), 50)
     h0 = dmft.random_state(getkey(), net)
-    ys = np.asarray(dmft.iterate(net, h0, 60, delta=step))
+    ys = np.asarray(dmft.iterate(net, h0, 60, step=step))
     W, b = np.asarray(net.W), np.asarray(net.b)
     h = np.asarray(h0)
     expected = [h]
