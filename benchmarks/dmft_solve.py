@@ -134,11 +134,9 @@ def main():
         "scs_delta0_g2_rel_err": abs(float(scs.delta0[32]) / 1.92480541374 - 1),
         "scs_lyapunov_g2": float(scs.lyapunov[32]),
         "scs_lyapunov_g2_abs_err": abs(float(scs.lyapunov[32]) - 0.1124607),
-        "scs_all_successful": bool(
-            jnp.all(scs.result == dmft.meanfield.RESULTS.successful)
-        ),
+        "scs_all_successful": bool(jnp.all(scs.result == dmft.RESULTS.successful)),
         "sweep100_all_successful": bool(
-            jnp.all(curve.result == dmft.meanfield.RESULTS.successful)
+            jnp.all(curve.result == dmft.RESULTS.successful)
         ),
         "max_rel_diff": rel,
         "load_average": os.getloadavg(),

@@ -18,7 +18,7 @@ def theory_sweep(gs, sigma_b: float, noise: float = 0.0, grid_cells: int = 512) 
         return solve_stationary(ens, grid=LyapunovGrid(n=grid_cells), throw=False)
 
     sol = jax.lax.map(one, jnp.asarray(gs, float), batch_size=8)
-    ok = np.asarray(sol.result == dmft.meanfield.RESULTS.successful)
+    ok = np.asarray(sol.result == dmft.RESULTS.successful)
     if not ok.all():
         raise RuntimeError(f"DMFT solve failed at g = {np.asarray(gs)[~ok].tolist()}")
     return {
