@@ -1,5 +1,6 @@
 """Files dmft writes: atomically, with the permissions of an ordinary file (umask), and
-`--out DIR` of `solve` and `simulate` saves the printed numbers and the curves."""
+`--out DIR` of `solve`, `simulate`, `transient` and `training` saves the printed
+numbers and the curves."""
 
 import json
 import os
@@ -78,3 +79,25 @@ def test_simulate_out_saves_delta_and_traces(tmp_path):
     saved = json.loads((tmp_path / "simulate.json").read_text())
     assert saved["result"]["var"] == out["var"]
     assert dmft.__version__  # the package is importable as installed
+
+
+def test_transient_out_saves_m_q_and_covariance(tmp_path):
+    # A short, small run: the saved curves are the solver's own arrays, so q(t1) and
+    # the late-window average recomputed from them equal the printed numbers.
+    args = ["--t1", "4", "--dt", "0.2", "--samples", "100", "--passes", "3"]
+    out = _invoke(["transient", *args, "--out", tmp_path])
+    arrays = np.load(tmp_path / "transient.npz")
+    assert arrays["t"].shape == (21,) and arrays["C"].shape == (21, 21)
+    assert arrays["q"][-1] == pytest.approx(out["q_t1"], rel=1e-12)
+    assert np.allclose(np.diag(arrays["C"]), arrays["q"], rtol=1e-12)
+    saved = json.loads((tmp_path / "transient.json").read_text())
+    assert saved["result"]["q_final"] == out["q_final"]
+    assert saved["parameters"]["samples"] == 100
+
+
+def test_training_out_saves_rd_per_width(tmp_path):
+    args = ["--gamma", "1", "--gamma-prime", "0", "--width", "20", "--width", "40"]
+    out = _invoke(["training", *args, "--seeds", "2", "--out", tmp_path])
+    arrays = np.load(tmp_path / "training.npz")
+    assert list(arrays["width"]) == [20, 40] and arrays["rd"].shape == (2, 2)
+    assert arrays["rd"].mean(axis=1)[1] == pytest.approx(out["rd"]["40"], rel=1e-6)

@@ -9,7 +9,7 @@ permissions of an ordinarily created file (0666 less the umask):
   for $\\Delta(\\tau)$ on a grid of lags.
 
 Every entry point has one default folder, `dmft-output/<command>/` (git-ignored);
-`solve` and `simulate` save only when `--out` is given.
+`solve`, `simulate`, `transient` and `training` save only when `--out` is given.
 """
 
 import json

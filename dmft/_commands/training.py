@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from ._app import JsonOption, SeedOption, app, check_memory, check_seed, emit
+from ._app import (
+    JsonOption,
+    SeedOption,
+    app,
+    check_memory,
+    check_seed,
+    check_writable_folder,
+    emit,
+)
+from ._save import OutOption, save_result
 
 
 # The paper's sweep is m = 10^3 ... 4 x 10^4; --quick keeps the same octave spread
@@ -59,6 +68,7 @@ def training(
         ),
     ] = None,
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Train two-layer ReLU networks at (gamma, gamma') over widths and fit
     log RD(theta_w) against log m (Luo, Xu, Ma & Zhang, JMLR 2021)."""
@@ -66,6 +76,8 @@ def training(
 
     import dmft
 
+    if out is not None:
+        check_writable_folder(out)
     for name, value in (("--gamma", gamma), ("--gamma-prime", gamma_prime)):
         if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number; got {value}.")
@@ -99,18 +111,22 @@ def training(
         one_program=max(chosen) <= 2000,
     )
     rd = sweep.rd[0]
-    emit(
-        {
-            "gamma": gamma,
-            "gamma_prime": gamma_prime,
-            "regime": exponents.regime,
-            "slope": sweep.slope[0],
-            "slope_stderr": sweep.slope_stderr[0],
-            "seed_slopes": sweep.seed_slopes[0],
-            "rd": {str(w): float(r) for w, r in zip(chosen, rd.mean(axis=1))},
-            "rd_seeds": {str(w): r for w, r in zip(chosen, rd)},
-            "seeds": num_seeds,
-            "converged_fraction": sweep.converged_fraction[0],
-        },
-        as_json,
-    )
+    numbers = {
+        "gamma": gamma,
+        "gamma_prime": gamma_prime,
+        "regime": exponents.regime,
+        "slope": sweep.slope[0],
+        "slope_stderr": sweep.slope_stderr[0],
+        "seed_slopes": sweep.seed_slopes[0],
+        "rd": {str(w): float(r) for w, r in zip(chosen, rd.mean(axis=1))},
+        "rd_seeds": {str(w): r for w, r in zip(chosen, rd)},
+        "seeds": num_seeds,
+        "converged_fraction": sweep.converged_fraction[0],
+    }
+    if out is not None:
+        parameters = dict(gamma=gamma, gamma_prime=gamma_prime, seed=seed)
+        parameters.update(seeds=num_seeds, widths=chosen)
+        numbers["saved"] = save_result(
+            out, "training", numbers, parameters, {"width": chosen, "rd": rd}
+        )
+    emit(numbers, as_json)

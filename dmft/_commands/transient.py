@@ -25,11 +25,13 @@ from ._app import (
     app,
     check_result,
     check_seed,
+    check_writable_folder,
     emit,
     option,
     parse_phi,
     use_float64,
 )
+from ._save import OutOption, save_result
 
 
 # Defaults: paths per pass, passes and discarded passes (see TwoTimeOptions).
@@ -74,6 +76,7 @@ def transient(
     ] = None,
     seed: Annotated[int, option("--seed", "Random seed.")] = 0,
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Solve the two-time DMFT on [0, t1] from h(0) ~ N(m0, q0). Reports m and q at
     t1 (m_t1, q_t1), and m, q and C(t + tau, t) averaged over the late window
@@ -83,6 +86,8 @@ def transient(
     use_float64()
     # Everything is checked before any computation.
     check_seed(seed)
+    if out is not None:
+        check_writable_folder(out)
     ensemble = NetworkEnsemble(
         parse_phi(phi),
         sigma_w=g,
@@ -141,26 +146,43 @@ def transient(
         delta[str(float(x))], delta_err[str(float(x))] = sol.late_window(late, x)
     q_late, q_late_err = sol.late_window(late)
     m_late, m_late_err = sol.late_window_mean(late)
-    emit(
-        {
-            "converged": bool(sol.converged),
-            "status": result_name(sol.result),
-            "iterations": int(sol.iterations),
-            "m_final": m_late,
-            "q_final": q_late,
-            "m_final_stderr": m_late_err,
-            "q_final_stderr": q_late_err,
-            "delta_tau_late": delta,
-            "delta_tau_late_stderr": delta_err,
-            "late_window": [float(ts[0] + late), float(ts[-1])],
-            "m_t1": float(sol.m[-1]),
-            "q_t1": float(sol.q[-1]),
-            "m_t1_stderr": float(sol.m_stderr[-1]),
-            "q_t1_stderr": float(sol.q_stderr[-1]),
-            "samples": samples,
-            "passes": passes,
-            "dt": float(ts[1] - ts[0]),
-        },
-        as_json,
-    )
+    numbers = {
+        "converged": bool(sol.converged),
+        "status": result_name(sol.result),
+        "iterations": int(sol.iterations),
+        "m_final": m_late,
+        "q_final": q_late,
+        "m_final_stderr": m_late_err,
+        "q_final_stderr": q_late_err,
+        "delta_tau_late": delta,
+        "delta_tau_late_stderr": delta_err,
+        "late_window": [float(ts[0] + late), float(ts[-1])],
+        "m_t1": float(sol.m[-1]),
+        "q_t1": float(sol.q[-1]),
+        "m_t1_stderr": float(sol.m_stderr[-1]),
+        "q_t1_stderr": float(sol.q_stderr[-1]),
+        "samples": samples,
+        "passes": passes,
+        "dt": float(ts[1] - ts[0]),
+    }
+    if out is not None:
+        parameters = dict(g=g, sigma_b=sigma_b, noise=noise, mean_w=mean_w)
+        parameters.update(mean_b=mean_b, phi=phi, m0=m0, q0=q0, t1=t1, dt=dt)
+        parameters.update(samples=samples, passes=passes, tau=taus, seed=seed)
+        numbers["saved"] = save_result(
+            out,
+            "transient",
+            numbers,
+            parameters,
+            {
+                "t": sol.ts,
+                "m": sol.m,
+                "q": sol.q,
+                "m_stderr": sol.m_stderr,
+                "q_stderr": sol.q_stderr,
+                "C": sol.C,
+                "C_stderr": sol.C_stderr,
+            },
+        )
+    emit(numbers, as_json)
     check_result(sol.result, RESULTS)
