@@ -77,3 +77,19 @@ def test_bad_input_is_one_stderr_line():
         == "dmft: error: --n must be >= 2 (population statistics); got 0."
     )
     assert out.stdout == ""
+
+
+@pytest.mark.slow  # ~10 s: the solver runs to its step limit first
+def test_too_strong_coupling_names_the_options():
+    # Issue 18: `simulate --g 1e6` printed only "Above is the stack outside of JIT".
+    # tanh at g = 1e6 is a sign network whose switching the adaptive solver cannot
+    # follow; the refusal must be one line naming --g and what to change.
+    args = ["--n", "20", "--g", "1e6", "--t1", "42", "--t-burn", "1", "--json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "dmft.cli", "simulate", *args],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--g 1e+06" in lines[0] and "smaller --g" in lines[0]

@@ -111,6 +111,14 @@ def simulate(
         dynamics=dynamics,
         throw=False,
     )
+    if stats.result == dmft.RESULTS.max_steps_reached:
+        # The CLI has no --max-steps: say which inputs make the dynamics too fast.
+        raise RuntimeError(
+            "the network's simulation took the solver's maximum number of steps: "
+            f"with --g {g:g} and --noise {noise:g} the dynamics are too fast to "
+            "integrate over this window; use a smaller --g, less --noise or a "
+            "shorter window (--t1 - --t-burn)."
+        )
     check_result(stats.result, dmft.RESULTS, "the network's simulation")
     out = {
         "delta0": stats.delta0,
