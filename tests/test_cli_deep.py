@@ -59,11 +59,11 @@ def test_deep_bad_input_is_one_line(args, message):
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-@pytest.mark.slow  # compiles the tanh sweep: ~20 s on an idle 2-core machine
-@pytest.mark.slow
+@pytest.mark.slow  # the demo: ~30 s on an idle 2-core machine, cold
 def test_demo_theory_against_simulation(tmp_path):
-    # The demo's N = 1000, 400-time-unit run: Delta0 is within ~5% of the DMFT value
-    # 1.9248 (finite-N and window fluctuations measured at 2-4% across seeds).
+    # The demo's 6 networks of N = 2000, window 200 each: their mean Delta0 is within
+    # a few standard errors (~0.5%) of the DMFT value 1.9248; 8% is a loose bound here
+    # (tests/test_demo.py checks every lag's z-score).
     result = _run("demo", "--out", str(tmp_path), "--json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
