@@ -10,9 +10,6 @@ with simulated networks. Figure in `--out` (default `dmft-output/examples/amari`
     python examples/amari.py [--quick] [--out DIR]
 """
 
-import argparse
-import pathlib
-
 import diffrax
 import jax
 import jax.numpy as jnp
@@ -22,25 +19,13 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
+from _arguments import arguments  # noqa: E402  (examples/_arguments.py)
+
 import dmft  # noqa: E402
 import dmft.plotting  # noqa: E402
 
 
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
-
-
-ARGS = _arguments("amari", __doc__)
+ARGS = arguments("amari", __doc__)
 N, T1 = (200, 6.0) if ARGS.quick else (2000, 10.0)
 
 ensemble = dmft.NetworkEnsemble(dmft.Tanh(), sigma_w=0.5, sigma_b=0.1, mean_w=2.0)
@@ -68,9 +53,9 @@ for color, (m0, q0) in zip(dmft.plotting.COLORS, ((-0.5, 1.0), (0.5, 1.0))):
     print(
         f"start m0 = {m0:+g}: m(T) Amari {float(theory.ys[0][-1]):+.3f}, N = {N}: {m[-1]:+.3f}"
     )
-axes[0, 0].set_ylabel("population mean (t)$")
-axes[0, 1].set_ylabel("population variance (t)$")
+axes[0, 0].set_ylabel(r"population mean $m(t)$")
+axes[0, 1].set_ylabel(r"population variance $q(t)$")
 for ax in axes[0]:
-    ax.set_xlabel("time $")
+    ax.set_xlabel(r"time $t$")
 axes[0, 0].legend(fontsize=7, frameon=False)
 print("wrote", *dmft.plotting.save_figure(fig, ARGS.out / "amari"))

@@ -11,9 +11,6 @@ compares Delta0 with simulated networks, and plots Delta(tau) to `--out` (defaul
     python examples/custom_nonlinearity.py [--quick] [--out DIR]
 """
 
-import argparse
-import pathlib
-
 import jax
 import jax.numpy as jnp
 import jax.random as jr
@@ -22,22 +19,10 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
+from _arguments import arguments  # noqa: E402  (examples/_arguments.py)
+
 import dmft  # noqa: E402
 import dmft.plotting  # noqa: E402
-
-
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
 
 
 class LeakyTanh(dmft.AbstractNonlinearity):
@@ -48,7 +33,7 @@ class LeakyTanh(dmft.AbstractNonlinearity):
         return jnp.tanh(x) + 0.1 * x
 
 
-ARGS = _arguments("custom_nonlinearity", __doc__)
+ARGS = arguments("custom_nonlinearity", __doc__)
 N, NETWORKS, T_BURN, T1 = (
     (300, 4, 50.0, 200.0) if ARGS.quick else (2000, 4, 100.0, 600.0)
 )
@@ -94,6 +79,6 @@ ax.errorbar(
 )
 ax.set_xlabel(r"lag $\tau$")
 ax.set_ylabel(r"$\Delta(\tau)$")
-ax.set_title(r"$\phi(x) = \tanh(x) + 0.1x$,  = 2$")
+ax.set_title(r"$\phi(x) = \tanh(x) + 0.1x$, $g = 2$")
 ax.legend(fontsize=7, frameon=False)
 print("wrote", *dmft.plotting.save_figure(fig, ARGS.out / "custom_nonlinearity"))
