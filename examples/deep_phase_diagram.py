@@ -13,9 +13,7 @@ to `--out` (default `dmft-output/examples/deep_phase_diagram`).
     python examples/deep_phase_diagram.py [--quick] [--out DIR]
 """
 
-import argparse
 import math
-import pathlib
 import time
 
 import jax
@@ -25,25 +23,13 @@ import jax.random as jr
 
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
+from _arguments import arguments  # noqa: E402  (examples/_arguments.py)
+
 import dmft  # noqa: E402
 from dmft.plotting import plot_deep_phase_diagram  # noqa: E402
 
 
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
-
-
-ARGS = _arguments("deep_phase_diagram", __doc__)
+ARGS = arguments("deep_phase_diagram", __doc__)
 
 
 # One network ensemble: its fixed point and depth scales.

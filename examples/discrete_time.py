@@ -9,9 +9,6 @@ to `--out` (default `dmft-output/examples/discrete_time`).
     python examples/discrete_time.py [--quick] [--out DIR]
 """
 
-import argparse
-import pathlib
-
 import jax
 import jax.numpy as jnp
 import jax.random as jr
@@ -20,25 +17,13 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
+from _arguments import arguments  # noqa: E402  (examples/_arguments.py)
+
 import dmft  # noqa: E402
 import dmft.plotting  # noqa: E402
 
 
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
-
-
-ARGS = _arguments("discrete_time", __doc__)
+ARGS = arguments("discrete_time", __doc__)
 N, NETWORKS, T_BURN, T1 = (
     (300, 4, 50.0, 200.0) if ARGS.quick else (2000, 4, 100.0, 600.0)
 )

@@ -11,34 +11,19 @@ its largest Lyapunov exponent, and plot a few traces next to Delta(tau).
 The figure goes to `--out` (default `dmft-output/examples/simulate_network`).
 """
 
-import argparse
-import pathlib
 import time
 
 import diffrax
 import jax
 import jax.numpy as jnp
 import jax.random as jr
+from _arguments import arguments  # examples/_arguments.py
 
 import dmft
 import dmft.plotting
 
 
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
-
-
-ARGS = _arguments("simulate_network", __doc__)
+ARGS = arguments("simulate_network", __doc__)
 
 
 # float32 is accurate enough for statistics whose sampling error is ~1%, and faster.

@@ -11,8 +11,6 @@ $\\Delta_0(g)$, $\\lambda(g)$ and $\\Delta(\\tau)$ to `solve_dmft.png` and `solv
     python examples/solve_dmft.py [--quick] [--out DIR]
 """
 
-import argparse
-import pathlib
 import time
 
 import equinox as eqx
@@ -22,25 +20,13 @@ import jax.numpy as jnp
 
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
+from _arguments import arguments  # noqa: E402  (examples/_arguments.py)
+
 import dmft  # noqa: E402
 import dmft.plotting  # noqa: E402
 
 
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
-
-
-ARGS = _arguments("solve_dmft", __doc__)
+ARGS = arguments("solve_dmft", __doc__)
 
 
 # One point: chaotic, with quenched biases and white noise.

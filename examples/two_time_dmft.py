@@ -10,9 +10,6 @@ then plots m(t) and q(t) to `--out` (default `dmft-output/examples/two_time_dmft
     python examples/two_time_dmft.py [--quick] [--out DIR]
 """
 
-import argparse
-import pathlib
-
 import diffrax
 import jax
 import jax.numpy as jnp
@@ -22,25 +19,13 @@ import numpy as np
 
 jax.config.update("jax_enable_x64", True)  # theory in float64
 
+from _arguments import arguments  # noqa: E402  (examples/_arguments.py)
+
 import dmft  # noqa: E402
 import dmft.plotting  # noqa: E402
 
 
-def _arguments(name: str, doc: str):
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument(
-        "--out",
-        type=pathlib.Path,
-        default=pathlib.Path("dmft-output/examples") / name,
-        help="folder for the figures (default: dmft-output/examples/<script name>)",
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes (for tests)")
-    args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    return args
-
-
-ARGS = _arguments("two_time_dmft", __doc__)
+ARGS = arguments("two_time_dmft", __doc__)
 T1, DT = (6.0, 0.2) if ARGS.quick else (20.0, 0.1)
 SAMPLES, N, NETWORKS = (200, 200, 4) if ARGS.quick else (2000, 1000, 4)
 
