@@ -118,8 +118,10 @@ from .training import (
 from .twotime import (
     GaussianInitial as GaussianInitial,
     TwoTimeOptions as TwoTimeOptions,
+    TwoTimeQuadratureOptions as TwoTimeQuadratureOptions,
     TwoTimeSolution as TwoTimeSolution,
     solve_two_time as solve_two_time,
+    solve_two_time_quadrature as solve_two_time_quadrature,
 )
 
 

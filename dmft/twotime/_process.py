@@ -1,9 +1,28 @@
-"""Sample paths of the effective single-neuron process: Heun steps on the time grid."""
+"""Sample paths of the effective single-neuron process: exponential trapezoidal steps
+on the time grid."""
 
 import diffrax
 import jax
 import jax.lax as lax
+import jax.numpy as jnp
 from jaxtyping import Array, Float, PRNGKeyArray
+
+
+def step_coefficients(ts: Float[Array, " n"]) -> tuple[Array, Array, Array, Array]:
+    """The coefficients of the exponential trapezoidal step of `effective_paths`:
+    $h_{k+1} = a_k h_k + b_k f_k + c_k f_{k+1} + \\sigma \\sqrt{v_k}\\, \\xi_k$ with
+    $\\xi_k$ standard normal,
+
+    $$a = e^{-\\Delta t},\\quad c = \\frac{\\Delta t - 1 + e^{-\\Delta t}}{\\Delta t},
+    \\quad b = 1 - a - c,\\quad v = \\frac{1 - e^{-2\\Delta t}}{2}$$
+
+    ($\\Delta t = t_{k+1} - t_k$): $\\int_0^{\\Delta t} e^{-(\\Delta t - s)} f(t_k + s)\\,ds$
+    for $f$ linear between $f_k$ and $f_{k+1}$, and the exact variance of the
+    Ornstein-Uhlenbeck kick."""
+    dt = jnp.diff(ts)
+    a = jnp.exp(-dt)
+    c = (dt + jnp.expm1(-dt)) / dt
+    return a, -jnp.expm1(-dt) - c, c, -jnp.expm1(-2 * dt) / 2
 
 
 def effective_paths(
@@ -20,19 +39,20 @@ def effective_paths(
     where the forcing $f_i(t) = \\bar w m_\\phi(t) + \\eta_i(t) + b_i + I(t)$ is given on
     the grid `ts` and interpolated linearly between grid points.
 
-    The integrator is Heun's method stepping exactly on the grid:
-    $k_1 = (f_i(t_k) - h)\\Delta t + \\sigma \\Delta B$, $k_2 = (f_i(t_{k+1}) - h - k_1)
-    \\Delta t + \\sigma\\Delta B$, $h \\leftarrow h + (k_1 + k_2)/2$ (diffrax's `Heun` on
-    the grid, written as one `lax.scan` over time for all paths at once: no
-    interpolation, and no host-side checks of the grid, which would keep the program
-    out of JAX's persistent compilation cache). The drift is evaluated only at grid
-    points, where the forcing is known, and per step this is the trapezoidal rule,
-    which integrates the piecewise-linear forcing exactly; the only error is the
-    $O(\\Delta t^3)$ local error of the relaxation term $-h$ (relative
-    $\\Delta t^2 / 12 \\approx 10^{-3}$ at $\\Delta t = 0.1$). An adaptive solver would
-    gain nothing, because $\\eta$ is only known on the grid. The noise is additive,
-    for which Heun's (Stratonovich) scheme coincides with the Itô solution and has
-    strong order 1.
+    The step is exponential and trapezoidal (`step_coefficients`): the relaxation
+    $-h$ and the noise are integrated exactly, the forcing as piecewise linear
+    between grid points, where it is known. It is second order in $\\Delta t$ (the
+    only error is the linear interpolation of the forcing; an adaptive solver would
+    gain nothing, because $\\eta$ is only known on the grid), and linear in
+    $(h_0, f, \\xi)$, so that `dmft.solve_two_time_quadrature` propagates the exact
+    covariances of the same recursion. At $g = 2$ and $\\Delta t = 0.2$ the
+    stationary $\\Delta(5)$ comes out 0.26% high (Heun's method gave 1.0%). The step
+    is one `lax.scan` over time for all paths at once (no interpolation, and no
+    host-side checks of the grid, which would keep the program out of JAX's
+    persistent compilation cache). The noise kick is
+    $\\sigma \\sqrt{v / \\Delta t}\\, \\Delta B$ with $\\Delta B$ the increment of a
+    `diffrax.UnsafeBrownianPath`: exact in distribution, and the same Brownian path
+    for the same key.
 
     **Arguments:**
 
@@ -48,6 +68,8 @@ def effective_paths(
     **Returns:** $h_i(t)$ on the grid, shape `(n, M)`.
     """
 
+    a, b, c, v = step_coefficients(ts)
+
     def increments(t0, t1):
         def one(key):
             path = diffrax.UnsafeBrownianPath(
@@ -58,13 +80,11 @@ def effective_paths(
         return noise * jax.vmap(one)(keys)
 
     def step(h, step_inputs):
-        t0, t1, f0, f1 = step_inputs
-        dt = t1 - t0
-        kick = 0.0 if noise is None else increments(t0, t1)
-        k1 = (f0 - h) * dt + kick
-        k2 = (f1 - (h + k1)) * dt + kick
-        h = h + 0.5 * (k1 + k2)
+        t0, t1, f0, f1, a, b, c, v = step_inputs
+        kick = 0.0 if noise is None else jnp.sqrt(v / (t1 - t0)) * increments(t0, t1)
+        h = a * h + b * f0 + c * f1 + kick
         return h, h
 
-    _, hs = lax.scan(step, h0, (ts[:-1], ts[1:], forcing[:-1], forcing[1:]))
+    inputs = (ts[:-1], ts[1:], forcing[:-1], forcing[1:], a, b, c, v)
+    _, hs = lax.scan(step, h0, inputs)
     return lax.concatenate([h0[None], hs], 0)

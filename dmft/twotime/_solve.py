@@ -20,7 +20,7 @@ from ._response import path_response
 from ._solution import TwoTimeSolution
 
 
-def _check_grid(ts: ArrayLike) -> Array:
+def check_grid(ts: ArrayLike) -> Array:
     if concrete(ts) is None:  # under jit: only the shape can be checked
         if ts.ndim != 1 or ts.shape[0] < 2:
             raise ValueError(
@@ -42,7 +42,7 @@ def _check_grid(ts: ArrayLike) -> Array:
     return jnp.asarray(ts)
 
 
-def _drive_on_grid(drive, ts: Array) -> Array:
+def drive_on_grid(drive, ts: Array) -> Array:
     if drive is None:
         return jnp.zeros_like(ts)
     values = jax.vmap(drive)(ts) if callable(drive) else jnp.asarray(drive)
@@ -510,11 +510,11 @@ def solve_two_time(
         raise ValueError(f"`initial` must be a GaussianInitial; got {type(initial)}.")
     if not isinstance(options, TwoTimeOptions):
         raise ValueError(f"`options` must be a TwoTimeOptions; got {type(options)}.")
-    ts = _check_grid(ts)
+    ts = check_grid(ts)
     options.check_memory(ts.shape[0])
     if not jnp.issubdtype(ts.dtype, jnp.floating):
         ts = ts.astype(jnp.result_type(float))
-    drive = _drive_on_grid(drive, ts)
+    drive = drive_on_grid(drive, ts)
     noise = ensemble.noise
     known = concrete(noise)
     with_noise = known is None or bool(known != 0)
