@@ -32,8 +32,8 @@ def _solve_linear(theory, key, n_samples, t1=4.0, dt=0.1, **options):
     )
 
 
-# Heun's method on the grid (dt = 0.1) has a local error dt^3/12 in the relaxation term,
-# a global relative error ~ dt^2/12 ~ 1e-3 of O(1) quantities; 3e-3 covers it.
+# The exponential trapezoidal step (dt = 0.1) interpolates the forcing linearly: a
+# global relative error O(dt^2) ~ 1e-3 of O(1) quantities; 3e-3 covers it.
 DISCRETISATION = 3e-3
 
 
@@ -69,7 +69,7 @@ def test_linear_noiseless_matches_bessel_closed_form(getkey):
     )
     np.testing.assert_allclose(R[lag < 0], 0.0, atol=1e-12)
     # phi' = 1: R_phi = R, with zero sampling error (up to the ~1e-9 rounding of
-    # forward-mode derivatives through 50 Heun steps).
+    # forward-mode derivatives through 50 steps).
     np.testing.assert_allclose(sol.response_phi, R, atol=1e-12)
     np.testing.assert_allclose(sol.response_phi_stderr, 0.0, atol=1e-7)
 

@@ -111,7 +111,7 @@ def test_long_times_reach_stationary_scs(sigma_b, noise, getkey):
     # and the late-window average does not remove that (it is correlated over t).
     # Four keys estimate that spread poorly, so it is floored at twice the reported
     # stderr (the feedback factor measured at g = 2: 1.5-2). 4 standard errors of the mean over keys, plus 1e-2 for the
-    # O(dt^2) Heun error (~3e-3 relative at dt = 0.1) and what remains of the
+    # O(dt^2) step error (< 3e-3 relative at dt = 0.1) and what remains of the
     # transient at t = 30.
     spread = np.maximum(np.std(late, axis=0, ddof=1), 2 * np.mean(single, axis=0))
     stderr = spread / np.sqrt(KEYS)
@@ -133,8 +133,8 @@ def test_late_time_q_is_unbiased_at_two_sample_sizes(getkey):
     # two keys). The independent passes remove it: at two sample sizes the mean over
     # keys of the late-window q agrees with SCS's Delta0 within 4 standard errors of
     # that mean (from the spread over keys: the passes' own stderr misses the
-    # feedback of the driving covariance's error), plus 0.5% for the O(dt^2) Heun
-    # error at dt = 0.2 (dt^2/12 = 0.3%). Only API that the old code had is used,
+    # feedback of the driving covariance's error), plus 0.5% for the O(dt^2) step
+    # error at dt = 0.2 (the quadrature solver measures 3e-5). Only API that the old code had is used,
     # so the test runs (and fails) there: M = 250 gives ~ +25% there.
     ensemble = dmft.NetworkEnsemble(sigma_w=G)
     d0 = float(dmft.solve_stationary(ensemble).delta0)

@@ -225,7 +225,7 @@ def _solve(ensemble, ts, drive, initial, options, throw):
 
 
 def _response(ts, a, b, c) -> Float[Array, "n n"]:
-    """$R(t_i, t_k)$ of Heun's recursion to a hat-function input of unit integral at
+    """$R(t_i, t_k)$ of the step's recursion to a hat-function input of unit integral at
     $t_k$, as `path_response` defines it: $J_{ik} = \\partial h_i / \\partial f_k$ is
     $c_{k-1}$ at $i = k$ and $(a_k J_{kk} + b_k) \\prod_{s=k+1}^{i-1} a_s$ after."""
     n = ts.shape[0]
@@ -234,7 +234,9 @@ def _response(ts, a, b, c) -> Float[Array, "n n"]:
     log_decay = jnp.concatenate([jnp.zeros(1, ts.dtype), jnp.cumsum(jnp.log(a))])
     i, k = jnp.arange(n)[:, None], jnp.arange(n)[None, :]
     # prod_{s=k+1}^{i-1} a_s = exp(L_i - L_{k+1}) for i > k (clipped indices elsewhere).
-    later = first[None, :] * jnp.exp(log_decay[i] - log_decay[jnp.minimum(k + 1, n - 1)])
+    later = first[None, :] * jnp.exp(
+        log_decay[i] - log_decay[jnp.minimum(k + 1, n - 1)]
+    )
     J = jnp.where(i > k, later, jnp.where(i == k, diagonal[None, :], 0.0))
     return J / trapezoid_weights(ts)[None, :]
 
@@ -266,8 +268,8 @@ def solve_two_time_quadrature(
     $m$ and $C$ (Sompolinsky, Crisanti & Sommers 1988 reduce this to the stationary
     $\\Delta(\\tau)$; here no stationarity is assumed).
 
-    The discretisation is exactly the one the sampled solver integrates: Heun's
-    step on the grid, $h_{k+1} = a_k h_k + b_k f_k + c_k f_{k+1} + s_k \\xi_k$
+    The discretisation is exactly the one the sampled solver integrates, the
+    exponential trapezoidal step on the grid, $h_{k+1} = a_k h_k + b_k f_k + c_k f_{k+1} + s_k \\xi_k$
     (`effective_paths`). Its second moments follow from it exactly: with
     $X_{il} = \\mathrm{Cov}(h_i, f_l)$ and $F_{jl} = \\sigma_w^2 C_{\\phi,jl} +
     \\sigma_b^2$,

@@ -36,10 +36,15 @@ class TwoTimeSolution(eqx.Module):
     has no reaction term, so $R(t, t') = e^{-(t - t')}$ for $t > t'$ on every path
     (zero sampling error) and $R_\\phi(t, t') = E[\\phi'(h(t))] e^{-(t - t')}$, whose
     standard error is `response_phi_stderr`. On the grid the input is a hat function
-    of unit integral, so $R$ is $e^{-(t - t')}$ averaged over it: $R(t, t) = 1/2$ (the
-    midpoint of the jump; 0 and 1 at the grid's ends), $O(\\Delta t^2)$ off
-    elsewhere but $O(\\Delta t)$ in the column $t' = t_0$, where the hat is cut in
-    half.
+    of unit integral, so $R$ is $e^{-(t - t')}$ averaged over it: on the diagonal
+    only its rising half counts, $R(t, t) = (\\Delta t - 1 + e^{-\\Delta t}) /
+    \\Delta t^2 = 1/2 - \\Delta t/6 + \\ldots$ (twice that at the grid's end, 0 at
+    $t_0$), $O(\\Delta t^2)$ off elsewhere but $O(\\Delta t)$ in the column
+    $t' = t_0$, where the hat is cut in half.
+
+    `dmft.solve_two_time_quadrature` returns the same object with no sampling: its
+    moments are those of the Gaussian effective process on the same grid, every
+    `*_stderr` is zero, and the responses are the closed forms above.
 
     **Fields:** `ts`, `m`, `q`, `C`, `m_phi`, `C_phi`, their `*_stderr`, `response`,
     `response_phi`, `response_phi_stderr` (zeros when `response_samples=0`),

@@ -427,7 +427,7 @@ def solve_two_time(
        the rows of $\\sigma_w^2 C_\\phi$ are given a causal (lower-triangular,
        jittered Cholesky) factor $L$, the paths $\\eta = L z$ of $M$ neurons are
        drawn from the same standard normals $z$ in every iteration, the $M$ paths are
-       integrated by Heun steps on the grid, and $C_\\phi$, $m_\\phi$ are
+       integrated by exponential trapezoidal steps on the grid (`effective_paths`), and $C_\\phi$, $m_\\phi$ are
        re-estimated, until their change is below `tol` (a `lax.while_loop` per
        window inside a `lax.scan` over windows).
     2. *Independent passes.* The marching fixed point is biased by $O(1/M)$ (it is a

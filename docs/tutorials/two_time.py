@@ -3,9 +3,10 @@
 #
 # Started from a Gaussian state that is not stationary, the network's single-neuron
 # process has a two-time autocorrelation $C(t, t')$ and moments $m(t)$, $q(t)$.
-# `dmft.solve_two_time` iterates the sampled single-neuron process to the
-# self-consistent $C$: a Monte Carlo method whose error is reported (`m_stderr`,
-# `q_stderr`). A few hundred samples on a coarse grid keep this page fast.
+# The process is linear in $h$ with Gaussian inputs, so it is a Gaussian process:
+# `dmft.solve_two_time_quadrature` marches the equations for $m$ and $C$ forward in
+# time, with the pair expectations $E[\phi(h(t)) \phi(h(t'))]$ by quadrature. Nothing
+# is sampled, so the only error is the $O(\Delta t^2)$ of the grid.
 
 # %%
 import jax
@@ -18,26 +19,48 @@ import dmft
 
 
 ensemble = dmft.NetworkEnsemble(dmft.Tanh(), sigma_w=2.0)
-ts = jnp.linspace(0.0, 6.0, 31)
-solution = dmft.solve_two_time(
+ts = jnp.linspace(0.0, 20.0, 101)
+initial = dmft.GaussianInitial(0.0, 0.5)
+solution = dmft.solve_two_time_quadrature(ensemble, ts, initial)
+stationary = dmft.solve_stationary(ensemble)
+print(f"q(0) = {float(solution.q[0]):.3f}, q(20) = {float(solution.q[-1]):.5f}")
+print(f"stationary Delta0 = {float(stationary.delta0):.5f}")
+
+# %% [markdown]
+# `dmft.solve_two_time` solves the same equations on the same grid by Monte Carlo:
+# it samples $M$ paths of the process, re-estimates $C_\phi$ from them and iterates.
+# It is the check of the deterministic solver (and the deterministic solver is its
+# $M \to \infty$ limit): its points scatter around the curve within their error bars.
+
+# %%
+sampled = dmft.solve_two_time(
     ensemble,
     ts,
-    dmft.GaussianInitial(0.0, 0.5),
+    initial,
     key=jr.key(0),
-    options=dmft.TwoTimeOptions(n_samples=400, response_samples=0),
+    options=dmft.TwoTimeOptions(n_samples=500, response_samples=0),
 )
-print(f"iterations: {int(solution.iterations)}")
-print(f"q(0) = {float(solution.q[0]):.3f}, q(6) = {float(solution.q[-1]):.3f}")
 
 # %%
 import matplotlib.pyplot as plt
 
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
-left.errorbar(ts, solution.q, yerr=solution.q_stderr, fmt=".-")
+left.plot(ts, solution.q, "-", label="quadrature")
+left.errorbar(
+    ts[::5],
+    sampled.q[::5],
+    yerr=sampled.q_stderr[::5],
+    fmt=".",
+    label="sampled, M = 500",
+)
+left.axhline(
+    float(stationary.delta0), color="gray", ls=":", label=r"stationary $\Delta_0$"
+)
 left.set_xlabel("t")
 left.set_ylabel("q(t)")
-right.imshow(solution.C, origin="lower", extent=(0, 6, 0, 6))
+left.legend()
+right.imshow(solution.C, origin="lower", extent=(0, 20, 0, 20))
 right.set_xlabel("t'")
 right.set_ylabel("t")
 right.set_title("C(t, t')")
