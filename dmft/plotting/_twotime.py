@@ -7,7 +7,8 @@ from ._style import COLORS
 
 def plot_transient(ax_m, ax_q, panel: dict, legend: bool = True) -> None:
     """Draw $m(t)$ on `ax_m` and $q(t)$ on `ax_q` from one scenario of the
-    `dmft_transient` figure: two-time DMFT (line, band of two standard errors),
+    `dmft_transient` figure: two-time DMFT (line; with a band of two standard errors
+    when it was sampled),
     Amari's naive mean field (dashed) and finite-N simulations (markers, mean and
     its standard error over networks: `sim_m_std`, `sim_q_std`).
 
@@ -16,7 +17,8 @@ def plot_transient(ax_m, ax_q, panel: dict, legend: bool = True) -> None:
     - `ax_m`, `ax_q`: matplotlib axes.
     - `panel`: a dict with `t`, `dmft_m`, `dmft_m_stderr`, `dmft_q`, `dmft_q_stderr`,
       `amari_m`, `amari_q`, `sim_t`, `sim_m`, `sim_m_std`, `sim_q`, `sim_q_std`,
-      `n`, `seeds`, `samples` and `title`.
+      `n`, `seeds`, `samples` (`None` for `dmft.solve_two_time_quadrature`, whose
+      standard errors are zero) and `title`.
     - `legend`: draw the legend on `ax_q` (one legend per figure: pass False for all
       but one row of a figure with several scenarios).
     """
@@ -24,15 +26,12 @@ def plot_transient(ax_m, ax_q, panel: dict, legend: bool = True) -> None:
     for ax, key, label in ((ax_m, "m", "$m(t)$"), (ax_q, "q", "$q(t)$")):
         value = np.asarray(panel[f"dmft_{key}"])
         band = 2 * np.asarray(panel[f"dmft_{key}_stderr"])
-        ax.fill_between(
-            t, value - band, value + band, color=COLORS[0], alpha=0.25, lw=0
-        )
-        ax.plot(
-            t,
-            value,
-            color=COLORS[0],
-            label=f"two-time DMFT (theory, M={panel['samples']})",
-        )
+        if np.any(band > 0):  # a sampled solution: its Monte Carlo error
+            ax.fill_between(
+                t, value - band, value + band, color=COLORS[0], alpha=0.25, lw=0
+            )
+        method = "quadrature" if panel["samples"] is None else f"M={panel['samples']}"
+        ax.plot(t, value, color=COLORS[0], label=f"two-time DMFT (theory, {method})")
         ax.plot(
             t,
             panel[f"amari_{key}"],
