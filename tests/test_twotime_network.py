@@ -118,6 +118,38 @@ def test_transient_matches_finite_network(case, getkey):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("case", CASES)
+def test_quadrature_transient_matches_finite_network(case, getkey):
+    # The deterministic solver against the same networks: its only error is the
+    # O(dt^2) of the grid (< 1e-3 at dt = 0.1), so sigma is the networks' spread
+    # over seeds alone; 4 sigma plus 5e-3 for the O(1/N) finite-size bias.
+    case = dict(case)
+    initial = dmft.GaussianInitial(*case.pop("initial"))
+    drive = None
+    if "drive" in case:
+        amplitude, frequency = case.pop("drive")
+
+        def drive(t):
+            return amplitude * jnp.sin(frequency * t)
+
+    ensemble = dmft.NetworkEnsemble(**case)
+    ts = jnp.linspace(0.0, 10.0, 101)
+    sol = dmft.solve_two_time_quadrature(ensemble, ts, initial, drive=drive)
+    ms, Cs = _network_moments(ensemble, initial, ts, getkey(), drive)
+
+    def check(theory, net_values, what):
+        sigma = np.std(net_values, axis=0, ddof=1) / np.sqrt(SEEDS)
+        err = np.abs(theory - np.mean(net_values, axis=0))
+        assert np.all(err <= 4 * sigma + 5e-3), (what, float(np.max(err / sigma)))
+
+    C = np.asarray(sol.C)
+    check(np.asarray(sol.m), ms, "m")
+    check(np.diagonal(C), np.diagonal(Cs, axis1=1, axis2=2), "q")
+    for t, s in [(10, 0), (20, 10), (50, 40), (100, 80), (100, 50)]:
+        check(C[t, s], Cs[:, t, s], f"C{t, s}")
+
+
+@pytest.mark.slow
 def test_response_matches_finite_network_perturbation(getkey):
     # R(t, t') and R_phi(t, t') against a perturbation experiment on networks of
     # N = 1000: at t' every neuron's input gets a delta pulse of strength eps s_i
