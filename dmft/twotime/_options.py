@@ -199,7 +199,9 @@ class TwoTimeQuadratureOptions(eqx.Module):
       a 201-node reference for tanh at every correlation and variances
       $0.5$-$50$ (Gauss-Hermite with 40 nodes leaves $10^{-4}$ at variance 2).
     - `tol`: absolute tolerance of the implicit step: the new row of $C_\\phi$ and
-      $m_\\phi$ is iterated until its change is below `tol`.
+      $m_\\phi$ is iterated until its change is below `tol`. `None` (default) picks
+      $10^{-10}$ for a float64 grid and $10^{-5}$ for float32 (whose rounding,
+      $\\sim 10^{-7}$ of each pair expectation, a smaller tolerance cannot see past).
     - `max_iterations`: iterations per time step before giving up
       (`RESULTS.max_iterations_reached`).
     - `max_memory`: the largest memory in bytes the solve may need, by the estimate
@@ -211,7 +213,7 @@ class TwoTimeQuadratureOptions(eqx.Module):
     """
 
     rule: AbstractGaussianRule = SinhTrapezoid(n=41)
-    tol: Float[Array, ""] = eqx.field(default=1e-10, converter=jnp.asarray)
+    tol: Float[Array, ""] | None = eqx.field(default=None, converter=_optional_array)
     max_iterations: int = eqx.field(default=50, static=True)
     max_memory: float = eqx.field(default=float(2**33), static=True)
 
@@ -220,7 +222,8 @@ class TwoTimeQuadratureOptions(eqx.Module):
             raise ValueError(
                 f"`rule` must be an AbstractGaussianRule; got {type(self.rule)}."
             )
-        check_positive(tol=self.tol)
+        if self.tol is not None:
+            check_positive(tol=self.tol)
         check_integer("max_iterations", self.max_iterations, 1)
         check_positive(max_memory=self.max_memory)
 

@@ -26,6 +26,9 @@ _CHUNK = 128
 
 _RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
 
+# Default tolerance of the implicit step by the grid's dtype (see the options).
+_TOL = {"float64": 1e-10, "float32": 1e-5}
+
 
 def pair_expectation(phi, rule, m1, v1, m2, v2, cov):
     """$E[\\phi(u_1) \\phi(u_2)]$ for one $u_1 \\sim N(m_1, v_1)$ and a vector of
@@ -36,6 +39,8 @@ def pair_expectation(phi, rule, m1, v1, m2, v2, cov):
     \\beta x)]$ (a closed form where `phi` has one). One inner average per node
     instead of the two of `correlated_expectation`'s symmetric split: half the work
     where the inner averages need quadrature."""
+    # In the default float precision, as the rules and expectations compute.
+    m1, v1, m2, v2, cov = (jnp.asarray(x, float) for x in (m1, v1, m2, v2, cov))
     s1 = jnp.sqrt(v1)
     safe = jnp.where(s1 > 0, s1, 1.0)
     alpha = jnp.where(s1 > 0, cov / safe, 0.0)
@@ -69,11 +74,17 @@ def _linear_recurrence(decay: Array, inputs: Array) -> Array:
 def _solve(ensemble, ts, drive, initial, options, throw):
     n = ts.shape[0]
     dtype = ts.dtype
-    phi, rule = ensemble.phi, options.rule
+    # Everything in the grid's precision (a float32 grid under x64 stays float32).
+    ensemble, rule = jax.tree.map(
+        lambda x: x.astype(dtype) if eqx.is_inexact_array(x) else x,
+        (ensemble, options.rule),
+    )
+    phi = ensemble.phi
     sw2, sb2 = ensemble.sigma_w**2, ensemble.sigma_b**2
     a, b, c, v = step_coefficients(ts)
     s2 = ensemble.noise**2 * v
     mean_forcing_offset = ensemble.mean_b + drive  # plus mean_w m_phi(t)
+    tol = _TOL[dtype.name] if options.tol is None else options.tol
     index = jnp.arange(n)
     tiny = jnp.finfo(dtype).tiny
     chunk = min(_CHUNK, n)
@@ -85,7 +96,7 @@ def _solve(ensemble, ts, drive, initial, options, throw):
 
         def put(i, out):
             part = [lax.dynamic_slice_in_dim(x, i * chunk, chunk) for x in (m, v, cov)]
-            value = pair_expectation(phi, rule, m_new, v_new, *part)
+            value = pair_expectation(phi, rule, m_new, v_new, *part).astype(dtype)
             return lax.dynamic_update_slice_in_dim(out, value, i * chunk, 0)
 
         out = lax.fori_loop(0, j // chunk + 1, put, jnp.zeros(n_pad, dtype))
@@ -126,11 +137,11 @@ def _solve(ensemble, ts, drive, initial, options, throw):
             _, cov, mean = new_time(state, k, row, m_phi_new)
             variances = jnp.diagonal(C).at[j].set(cov[j])
             row = pair_row(mean, cov[j], m.at[j].set(mean), variances, cov, j)
-            return row, expectation(phi, mean, cov[j], rule=rule)
+            return row, expectation(phi, mean, cov[j], rule=rule).astype(dtype)
 
         def cond(loop):
             i, *_, change, _ = loop
-            going = (change >= options.tol) & jnp.isfinite(change)
+            going = (change >= tol) & jnp.isfinite(change)
             return (
                 (status == _RUNNING) & (i < options.max_iterations) & ((i == 0) | going)
             )
@@ -175,7 +186,7 @@ def _solve(ensemble, ts, drive, initial, options, throw):
             jnp.where(
                 ~jnp.isfinite(change),
                 _NONFINITE,
-                jnp.where(change < options.tol, _RUNNING, _MAX_ITERATIONS),
+                jnp.where(change < tol, _RUNNING, _MAX_ITERATIONS),
             ),
         )
         return (state, status, iterations + i), history
@@ -185,16 +196,18 @@ def _solve(ensemble, ts, drive, initial, options, throw):
     state = (
         zeros.at[0, 0].set(q0),
         zeros,
-        zeros.at[0, 0].set(product_expectation(phi, m0, q0, rule=rule)),
+        zeros.at[0, 0].set(product_expectation(phi, m0, q0, rule=rule).astype(dtype)),
         jnp.zeros(n, dtype).at[0].set(m0),
-        jnp.zeros(n, dtype).at[0].set(expectation(phi, m0, q0, rule=rule)),
+        jnp.zeros(n, dtype)
+        .at[0]
+        .set(expectation(phi, m0, q0, rule=rule).astype(dtype)),
     )
     (state, status, iterations), history = lax.scan(
         step, (state, jnp.asarray(_RUNNING), jnp.asarray(0)), jnp.arange(n - 1)
     )
     C, _, c_phi, m, m_phi = state
     response = _response(ts, a, b, c)
-    gain = expectation(phi, m, jnp.diagonal(C), order=1, rule=rule)
+    gain = expectation(phi, m, jnp.diagonal(C), order=1, rule=rule).astype(dtype)
     result = RESULTS.where(
         (status == _NONFINITE) | ~jnp.all(jnp.isfinite(C)),
         RESULTS.nonfinite,
