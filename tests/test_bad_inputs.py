@@ -141,7 +141,8 @@ CLI_CASES = [
     (["transient", "--t1", "0"], 1, "--t1"),
     (["transient", "--dt", "0"], 1, "--dt"),
     (["transient", "--dt", "nan"], 1, "--dt"),
-    (["transient", "--samples", "0"], 1, "samples"),
+    (["transient", "--method", "sampled", "--samples", "0"], 1, "--samples must"),
+    (["transient", "--samples", "2000"], 1, "--method sampled only"),
     (["transient", "--seed", BIG], 1, "--seed"),
     (["transient", "--tau", "-1"], 1, "--tau"),
     # training
