@@ -81,10 +81,17 @@ def test_simulate_out_saves_delta_and_traces(tmp_path):
     assert dmft.__version__  # the package is importable as installed
 
 
-def test_transient_out_saves_m_q_and_covariance(tmp_path):
+@pytest.mark.parametrize(
+    "method",
+    [
+        ["--method", "quadrature"],
+        ["--method", "sampled", "--samples", "100", "--passes", "3"],
+    ],
+)
+def test_transient_out_saves_m_q_and_covariance(tmp_path, method):
     # A short, small run: the saved curves are the solver's own arrays, so q(t1) and
     # the late-window average recomputed from them equal the printed numbers.
-    args = ["--t1", "4", "--dt", "0.2", "--samples", "100", "--passes", "3"]
+    args = ["--t1", "4", "--dt", "0.2", *method]
     out = _invoke(["transient", *args, "--out", tmp_path])
     arrays = np.load(tmp_path / "transient.npz")
     assert arrays["t"].shape == (21,) and arrays["C"].shape == (21, 21)
@@ -92,7 +99,9 @@ def test_transient_out_saves_m_q_and_covariance(tmp_path):
     assert np.allclose(np.diag(arrays["C"]), arrays["q"], rtol=1e-12)
     saved = json.loads((tmp_path / "transient.json").read_text())
     assert saved["result"]["q_final"] == out["q_final"]
-    assert saved["parameters"]["samples"] == 100
+    assert saved["parameters"]["method"] == method[1]
+    if method[1] == "sampled":
+        assert saved["parameters"]["samples"] == 100
 
 
 def test_training_out_saves_rd_per_width(tmp_path):

@@ -307,8 +307,9 @@ def solve_two_time_quadrature(
     - `ensemble`: the network ensemble ($\\phi$, $\\sigma_w$, $\\sigma_b$, $\\bar w$,
       $\\bar b$, $\\sigma$).
     - `ts`: strictly increasing grid of times; `ts[0]` is the initial time. The
-      error is $O(\\Delta t^2)$: at $g = 2$, $\\Delta t = 0.1$ gives the stationary
-      $\\Delta(1)$ to $3 \\times 10^{-6}$ and $\\Delta(5)$ to $10^{-3}$ relative.
+      error is $O(\\Delta t^2)$: at $g = 2$, $\\Delta t = 0.2$ gives the stationary
+      $\\Delta(0)$ to $3 \\times 10^{-5}$ and $\\Delta(5)$ to $4 \\times 10^{-3}$
+      relative.
     - `initial`: the distribution of $h(t_0)$; `None` for $N(0, 1)$.
     - `drive`: the input $I(t)$ common to all neurons: a scalar function of $t$ or its
       values on `ts`; `None` for 0.
