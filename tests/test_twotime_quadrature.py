@@ -83,8 +83,9 @@ def _late(sol, start, taus):
 
 def _stationary(ensemble, taus):
     # dmft's stationary solver, itself checked against an independent SciPy
-    # integration of SCS's particle equation in test_twotime_stationary.py.
-    stationary = dmft.solve_stationary(ensemble)
+    # integration of SCS's particle equation in test_twotime_stationary.py (its
+    # Lyapunov exponent, not needed here, is skipped: grid=None).
+    stationary = dmft.solve_stationary(ensemble, grid=None)
     return np.asarray(
         dmft.stationary_autocorrelation(ensemble, stationary, jnp.asarray(taus))
     )
@@ -95,15 +96,15 @@ TAUS = [0.0, 1.0, 2.0, 5.0]
 
 def test_long_times_reach_stationary_solution_with_noise_and_bias():
     # Issue 15: late-time C(t + tau, t) against SCS's stationary Delta(tau). With
-    # noise the relaxation is fast: the window [50, 70] is within 1e-5 of the
-    # discrete scheme's stationary state. At dt = 0.2 the O(dt^2) error of the
+    # noise the relaxation is fast: over the window [40, 60] the late values are
+    # within 3.4e-4 (Delta(5)) of the discrete scheme's stationary state. At dt = 0.2 the O(dt^2) error of the
     # scheme is 1.3e-3 relative at tau = 5 (measured; 5e-5 at dt = 0.1, see the slow
-    # test below); 2e-3 covers it.
+    # test below); 2e-3 covers both.
     ensemble = dmft.NetworkEnsemble(sigma_w=2.0, sigma_b=0.3, noise=0.5)
     exact = _stationary(ensemble, TAUS)
-    ts = jnp.linspace(0.0, 70.0, 351)
+    ts = jnp.linspace(0.0, 60.0, 301)
     sol = dmft.solve_two_time_quadrature(ensemble, ts, dmft.GaussianInitial(0.0, 0.5))
-    relative = np.abs(_late(sol, 50.0, TAUS) / exact - 1)
+    relative = np.abs(_late(sol, 40.0, TAUS) / exact - 1)
     assert np.all(relative < 2e-3), relative
 
 

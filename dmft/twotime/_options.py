@@ -199,7 +199,9 @@ class TwoTimeQuadratureOptions(eqx.Module):
       a 201-node reference for tanh at every correlation and variances
       $0.5$-$50$ (Gauss-Hermite with 40 nodes leaves $10^{-4}$ at variance 2).
     - `tol`: absolute tolerance of the implicit step: the new row of $C_\\phi$ and
-      $m_\\phi$ is iterated until its change is below `tol`. `None` (default) picks
+      $m_\\phi$ is iterated (with Anderson mixing) until its estimated error, the
+      last change times $r/(1 - r)$ with the contraction rate $r$ measured from the
+      last two changes, is below `tol`. `None` (default) picks
       $10^{-10}$ for a float64 grid and $10^{-5}$ for float32 (whose rounding,
       $\\sim 10^{-7}$ of each pair expectation, a smaller tolerance cannot see past).
     - `max_iterations`: iterations per time step before giving up

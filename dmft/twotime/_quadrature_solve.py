@@ -140,8 +140,8 @@ def _solve(ensemble, ts, drive, initial, options, throw):
             return row, expectation(phi, mean, cov[j], rule=rule).astype(dtype)
 
         def cond(loop):
-            i, *_, change, _ = loop
-            going = (change >= tol) & jnp.isfinite(change)
+            i, *_, error, _ = loop
+            going = (error >= tol) & jnp.isfinite(error)
             return (
                 (status == _RUNNING) & (i < options.max_iterations) & ((i == 0) | going)
             )
@@ -156,19 +156,41 @@ def _solve(ensemble, ts, drive, initial, options, throw):
             gamma = jnp.dot(residual, step) / jnp.maximum(jnp.dot(step, step), tiny)
             x_new = jnp.where(i > 0, g - gamma * (g - g_old), g)
             change = jnp.max(jnp.abs(residual))
-            return i + 1, x_new, x, g, change, history.at[i].set(change)
+            # The error of g is about rate / (1 - rate) times the change, with the
+            # contraction rate measured from the last two changes (the first change
+            # alone says nothing: rate 1, so one more iteration).
+            rate = jnp.where(i > 0, change / jnp.maximum(history[i - 1], tiny), 1.0)
+            rate = jnp.clip(rate, 0.0, 0.9)
+            error = jnp.where(rate < 0.9, change * rate / (1 - rate), change)
+            return i + 1, x_new, x, g, error, history.at[i].set(change)
 
-        # Guess: the previous two rows continued along the diagonal (exact once
-        # stationary, and second order in the drift of the transient).
-        shifted = jnp.concatenate([c_phi[k, :1], c_phi[k, :-1]])
+        # Guess: the better, column by column, of two second-order continuations
+        # of the previous rows: along the diagonal (exact once stationary, and right
+        # at the diagonal's kink with noise) or along the column (right for early
+        # columns, whose h(t') is still in its transient). "Better" is judged by how
+        # well each would have guessed the previous row.
+        rows = [c_phi[jnp.maximum(k - i, 0)] for i in range(3)]
+
+        def along_diagonal(newer, older):
+            shifted = jnp.concatenate([newer[:1], newer[:-1]])
+            return 2 * shifted - jnp.concatenate([older[:2], older[:-2]])
+
+        def along_column(newer, older):
+            return 2 * newer - older
+
+        diagonal = along_diagonal(rows[0], rows[1])
+        column = along_column(rows[0], rows[1])
+        miss_diagonal = jnp.abs(along_diagonal(rows[1], rows[2]) - rows[0])
+        miss_column = jnp.abs(along_column(rows[1], rows[2]) - rows[0])
+        use_column = (miss_column < miss_diagonal) & (index < k) & (k >= 2)
+        guess = jnp.where(use_column, column, diagonal)
+        guess = jnp.where(k > 0, guess, jnp.concatenate([rows[0][:1], rows[0][:-1]]))
         back = jnp.maximum(k - 1, 0)
-        older = jnp.concatenate([c_phi[back, :2], c_phi[back, :-2]])
-        guess = jnp.where(k > 0, 2 * shifted - older, shifted)
         m_guess = jnp.where(k > 0, 2 * m_phi[k] - m_phi[back], m_phi[k])
         guess = jnp.append(jnp.where(index <= j, guess, 0.0), m_guess)
         history = jnp.zeros(options.max_iterations, dtype)
         inf = jnp.asarray(jnp.inf, dtype)
-        i, _, _, last, change, history = lax.while_loop(
+        i, _, _, last, error, history = lax.while_loop(
             cond, body, (jnp.asarray(0), guess, guess, guess, inf, history)
         )
         row, m_phi_new = last[:-1], last[-1]
@@ -184,9 +206,9 @@ def _solve(ensemble, ts, drive, initial, options, throw):
             status != _RUNNING,
             status,
             jnp.where(
-                ~jnp.isfinite(change),
+                ~jnp.isfinite(error),
                 _NONFINITE,
-                jnp.where(change < tol, _RUNNING, _MAX_ITERATIONS),
+                jnp.where(error < tol, _RUNNING, _MAX_ITERATIONS),
             ),
         )
         return (state, status, iterations + i), history
