@@ -311,12 +311,15 @@ def solve_two_time_quadrature(
     $X_{i+1,l} = a_i X_{il} + b_i F_{il} + c_i F_{i+1,l}$ and
     $C_{k+1,l} = a_k C_{kl} + b_k X_{lk} + c_k X_{l,k+1}$ (plus $s_k^2$ on the
     diagonal). The solver marches over the grid: at each new time the row of
-    $C_\\phi$ (needed through $c_k$) is iterated to `tol`, starting from the previous
-    row shifted along the diagonal. So the result is the $M \\to \\infty$ limit of
+    $C_\\phi$ (needed through $c_k$) is iterated to `tol` with Anderson mixing,
+    starting from the previous rows continued along the diagonal or along the column
+    (4-5 iterations per step at $g = 2$). So the result is the $M \\to \\infty$ limit of
     `solve_two_time` on the same grid (a test checks it), with an $O(\\Delta t^2)$
     error against continuous time and quadrature errors of `options.rule` only. Cost:
-    $O(n^2)$ pair expectations, not $O(M n^2)$ products and an $O(n^3)$ factor per
-    pass.
+    $O(n^2)$ pair expectations (each 41 x 41 nodes for tanh; 41 for nonlinearities
+    with closed Gaussian means such as erf and ReLU), not $O(M n^2)$ products and an
+    $O(n^3)$ factor per pass: about 8 s for the 501 times of `dmft transient`'s
+    defaults on two CPU cores.
 
     The standard errors of the returned `TwoTimeSolution` are zero (nothing is
     sampled). The responses are exact for the recursion: $R(t, t') \\approx
