@@ -29,8 +29,11 @@ print(f"stationary Delta0 = {float(stationary.delta0):.5f}")
 # %% [markdown]
 # `dmft.solve_two_time` solves the same equations on the same grid by Monte Carlo:
 # it samples $M$ paths of the process, re-estimates $C_\phi$ from them and iterates.
-# It is the check of the deterministic solver (and the deterministic solver is its
-# $M \to \infty$ limit): its points scatter around the curve within their error bars.
+# It is the check of the deterministic solver, which is its $M \to \infty$ limit: its
+# points scatter around the curve. Their error bars are the standard error given the
+# driving covariance; the error of that covariance feeds back through the
+# self-consistency and adds to it (at $M = 2000$ the scatter is about twice the bars;
+# at $M = 500$ about three times: `dmft.TwoTimeSolution` documents it).
 
 # %%
 sampled = dmft.solve_two_time(
@@ -38,7 +41,7 @@ sampled = dmft.solve_two_time(
     ts,
     initial,
     key=jr.key(0),
-    options=dmft.TwoTimeOptions(n_samples=500, response_samples=0),
+    options=dmft.TwoTimeOptions(n_samples=2000, response_samples=0),
 )
 
 # %%
@@ -52,7 +55,7 @@ left.errorbar(
     sampled.q[::5],
     yerr=sampled.q_stderr[::5],
     fmt=".",
-    label="sampled, M = 500",
+    label="sampled, M = 2000",
 )
 left.axhline(
     float(stationary.delta0), color="gray", ls=":", label=r"stationary $\Delta_0$"
