@@ -420,6 +420,13 @@ def solve_two_time(
     the relaxation to the stationary state of Sompolinsky, Crisanti & Sommers (1988)
     all come out of the same solve.
 
+    The process is Gaussian, so `dmft.solve_two_time_quadrature` solves the same
+    equations on the same grid without sampling; prefer it for numbers. This Monte
+    Carlo solver is its independent check (it converges to it as $M \\to \\infty$),
+    and its reported standard errors understate its error where the
+    self-consistency amplifies noise (long lags in the chaotic state, growing
+    networks: see `TwoTimeSolution`).
+
     The algorithm (details in `TwoTimeOptions`), one jitted program:
 
     1. *Marching.* From the frozen guess $h(t) = h(t_0)$, the grid is covered in
