@@ -101,8 +101,18 @@ ax.axhline(
 )
 for color, step in zip(COLORS, STEPS):
     _, mean, err = sims[step]
-    ax.errorbar(step, mean[0], yerr=err[0], fmt="o", ms=4, color=color)
-ax.errorbar([], [], yerr=[], fmt="o", ms=4, color="0.3", label="networks (mean ± s.e.)")
+    # Open circles: the DMFT's square stays visible inside.
+    ax.errorbar(step, mean[0], yerr=err[0], fmt="o", ms=6, mfc="none", color=color)
+ax.errorbar(
+    [],
+    [],
+    yerr=[],
+    fmt="o",
+    ms=6,
+    mfc="none",
+    color="0.3",
+    label="networks (mean ± s.e.)",
+)
 ax.set_xlabel(r"step $\delta$")
 ax.set_ylabel(r"variance $\Delta_0$")
 ax.set_xlim(0.2, 1.03)
