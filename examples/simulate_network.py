@@ -13,8 +13,8 @@ Finite size: the chaotic state is close to marginal (g E[phi'] = 0.974), so the 
 of Delta(tau) decays slowly, at the rate sqrt(1 - g^2 E[phi']^2) = 0.23, and is
 sensitive to each network's quenched structure: finite networks lie above the DMFT
 tail by an excess that shrinks with N (at tau = 10, DMFT 0.351, 16 networks gave
-0.61 +- 0.13 at N = 500, 0.43 +- 0.05 at N = 1000, 0.37 +- 0.04 at N = 2000, and 8 gave
-0.38 +- 0.02 at N = 4000; the network-to-network spread is skewed by a few slow
+0.61 +- 0.13 at N = 500, 0.43 +- 0.05 at N = 1000, 0.37 +- 0.04 at N = 2000 and 0.346 +-
+0.026 at N = 4000 (window 300); the network-to-network spread is skewed by a few slow
 networks, so sets of 16 scatter by about 2 standard errors). The figure shows two
 sizes, N = 1000 and 2000 with --quick, 2000 and 4000 without, so the trend is seen.
 The Benettin exponent of finite networks lies below the DMFT value by a gap that
