@@ -53,6 +53,9 @@ def plot_deep_phase_diagram(
         ax.set_ylim(sb2[0], sb2[-1])
         ax.text(0.05, 0.9, "ordered", transform=ax.transAxes, color=ink)
         ax.text(0.7, 0.1, "chaotic", transform=ax.transAxes, color="w")
-        ax.legend(loc="upper right", fontsize=7)
+        # Above the axes: inside, the legend box would hide cells of the map.
+        ax.legend(
+            loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
+        )
     fig.suptitle(f"Deep {data.get('phi', '')} network, infinite width (theory)")
     return save_figure(fig, stem, formats)
