@@ -74,9 +74,8 @@ CASES = [
 ]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("case", CASES)
-def test_transient_matches_finite_network(case, getkey):
+def _case(case):
+    """The ensemble, initial condition and drive (or None) of one of `CASES`."""
     case = dict(case)
     initial = dmft.GaussianInitial(*case.pop("initial"))
     drive = None
@@ -86,7 +85,13 @@ def test_transient_matches_finite_network(case, getkey):
         def drive(t):
             return amplitude * jnp.sin(frequency * t)
 
-    ensemble = dmft.NetworkEnsemble(**case)
+    return dmft.NetworkEnsemble(**case), initial, drive
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES)
+def test_transient_matches_finite_network(case, getkey):
+    ensemble, initial, drive = _case(case)
     ts = jnp.linspace(0.0, 10.0, 101)
     options = dmft.TwoTimeOptions(n_samples=4000, response_samples=0)
     sols = [
@@ -126,16 +131,7 @@ def test_quadrature_transient_matches_finite_network(case, getkey):
     # fluctuates by ~0.04 at N = 2000 with noise and mean coupling, and a spread
     # estimated from 4 networks (3 degrees of freedom) exceeds 4 sigma at some of the
     # 101 correlated times too often. 4 sigma plus 5e-3 for the O(1/N) bias.
-    case = dict(case)
-    initial = dmft.GaussianInitial(*case.pop("initial"))
-    drive = None
-    if "drive" in case:
-        amplitude, frequency = case.pop("drive")
-
-        def drive(t):
-            return amplitude * jnp.sin(frequency * t)
-
-    ensemble = dmft.NetworkEnsemble(**case)
+    ensemble, initial, drive = _case(case)
     ts = jnp.linspace(0.0, 10.0, 101)
     sol = dmft.solve_two_time_quadrature(ensemble, ts, initial, drive=drive)
     networks = 16

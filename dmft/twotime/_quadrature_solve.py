@@ -17,7 +17,7 @@ from ._options import GaussianInitial, TwoTimeQuadratureOptions
 from ._process import step_coefficients
 from ._response import trapezoid_weights
 from ._solution import TwoTimeSolution
-from ._solve import check_grid, drive_on_grid
+from ._solve import checked_arguments
 
 
 # Entries of a row of pair expectations computed at once; the rows are filled up to
@@ -371,23 +371,9 @@ def solve_two_time_quadrature(
         }
         ```
     """
-    if initial is None:
-        initial = GaussianInitial()
-    if options is None:
-        options = TwoTimeQuadratureOptions()
-    if not isinstance(ensemble, NetworkEnsemble):
-        raise ValueError(f"`ensemble` must be a NetworkEnsemble; got {type(ensemble)}.")
-    if not isinstance(initial, GaussianInitial):
-        raise ValueError(f"`initial` must be a GaussianInitial; got {type(initial)}.")
-    if not isinstance(options, TwoTimeQuadratureOptions):
-        raise ValueError(
-            f"`options` must be a TwoTimeQuadratureOptions; got {type(options)}."
-        )
-    ts = check_grid(ts)
-    options.check_memory(ts.shape[0])
-    if not jnp.issubdtype(ts.dtype, jnp.floating):
-        ts = ts.astype(jnp.result_type(float))
-    drive = drive_on_grid(drive, ts)
+    ts, initial, drive, options = checked_arguments(
+        ensemble, ts, initial, drive, options, TwoTimeQuadratureOptions
+    )
     # Fails now, not inside the march, for a kinked phi without closed means (traced
     # only: an eager call would compile op by op, ~2 s).
     jax.eval_shape(

@@ -20,7 +20,7 @@ from ._response import path_response
 from ._solution import TwoTimeSolution
 
 
-def check_grid(ts: ArrayLike) -> Array:
+def _check_grid(ts: ArrayLike) -> Array:
     if concrete(ts) is None:  # under jit: only the shape can be checked
         if ts.ndim != 1 or ts.shape[0] < 2:
             raise ValueError(
@@ -42,7 +42,7 @@ def check_grid(ts: ArrayLike) -> Array:
     return jnp.asarray(ts)
 
 
-def drive_on_grid(drive, ts: Array) -> Array:
+def _drive_on_grid(drive, ts: Array) -> Array:
     if drive is None:
         return jnp.zeros_like(ts)
     values = jax.vmap(drive)(ts) if callable(drive) else jnp.asarray(drive)
@@ -56,6 +56,26 @@ def drive_on_grid(drive, ts: Array) -> Array:
     if known is not None and not np.all(np.isfinite(known)):
         raise ValueError("`drive` must be finite on the grid.")
     return values
+
+
+def checked_arguments(ensemble, ts, initial, drive, options, options_type):
+    """The arguments of a two-time solver, checked before any computation and with
+    their defaults: `(ts, initial, drive, options)`, the grid floating point and the
+    drive on it."""
+    initial = GaussianInitial() if initial is None else initial
+    options = options_type() if options is None else options
+    if not isinstance(ensemble, NetworkEnsemble):
+        raise ValueError(f"`ensemble` must be a NetworkEnsemble; got {type(ensemble)}.")
+    if not isinstance(initial, GaussianInitial):
+        raise ValueError(f"`initial` must be a GaussianInitial; got {type(initial)}.")
+    if not isinstance(options, options_type):
+        name = options_type.__name__
+        raise ValueError(f"`options` must be a {name}; got {type(options)}.")
+    ts = _check_grid(ts)
+    options.check_memory(ts.shape[0])
+    if not jnp.issubdtype(ts.dtype, jnp.floating):
+        ts = ts.astype(jnp.result_type(float))
+    return ts, initial, _drive_on_grid(drive, ts), options
 
 
 def _mean_and_covariance(x: Float[Array, "n M"], centre: bool, dtype):
@@ -507,21 +527,9 @@ def solve_two_time(
         }
         ```
     """
-    if initial is None:
-        initial = GaussianInitial()
-    if options is None:
-        options = TwoTimeOptions()
-    if not isinstance(ensemble, NetworkEnsemble):
-        raise ValueError(f"`ensemble` must be a NetworkEnsemble; got {type(ensemble)}.")
-    if not isinstance(initial, GaussianInitial):
-        raise ValueError(f"`initial` must be a GaussianInitial; got {type(initial)}.")
-    if not isinstance(options, TwoTimeOptions):
-        raise ValueError(f"`options` must be a TwoTimeOptions; got {type(options)}.")
-    ts = check_grid(ts)
-    options.check_memory(ts.shape[0])
-    if not jnp.issubdtype(ts.dtype, jnp.floating):
-        ts = ts.astype(jnp.result_type(float))
-    drive = drive_on_grid(drive, ts)
+    ts, initial, drive, options = checked_arguments(
+        ensemble, ts, initial, drive, options, TwoTimeOptions
+    )
     noise = ensemble.noise
     known = concrete(noise)
     with_noise = known is None or bool(known != 0)
