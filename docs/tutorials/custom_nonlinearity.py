@@ -26,10 +26,9 @@ print(f"E[phi'] = {float(slope):.10f} (quadrature)")
 print(f"E[phi'] = {monte_carlo:.4f} (Monte Carlo, 10^6 samples)")
 
 # %% [markdown]
-# The same object works with the deep limit and with finite networks. (The stationary
-# DMFT solvers do not take a `Custom` yet: `dmft.solve_stationary` stops gradients
-# through the ensemble, which fails on the wrapped Python function; tanh, erf, ReLU and
-# linear work.)
+# The same object works everywhere: the deep limit, the stationary DMFT, and finite
+# networks. The DMFT's $\Delta_0$ against the mean and standard error of eight
+# networks of 1000 neurons:
 
 # %%
 import jax.random as jr
@@ -38,6 +37,19 @@ import jax.random as jr
 ensemble = dmft.NetworkEnsemble(phi, sigma_w=1.8)
 point = dmft.deep_fixed_point(ensemble)
 print(f"deep: q* = {float(point.q_star):.6f}, chi_1 = {float(point.chi_1):.4f}")
-network = dmft.RateNetwork.sample(ensemble, jr.key(0), 200, dtype=jnp.float32)
-stats = dmft.stationary_statistics(network, jr.key(1), 50.0, 150.0)
-print(f"network, N = 200: Delta0 = {float(stats.delta0):.3f}")
+stationary = dmft.solve_stationary(ensemble, grid=None)
+print(f"stationary DMFT: Delta0 = {float(stationary.delta0):.4f}")
+
+
+@jax.jit
+def network_delta0(key):
+    key_net, key_run = jr.split(key)
+    network = dmft.RateNetwork.sample(ensemble, key_net, 1000, dtype=jnp.float32)
+    return dmft.stationary_statistics(network, key_run, 50.0, 150.0).delta0
+
+
+values = np.array([network_delta0(k) for k in jr.split(jr.key(0), 8)])
+print(
+    f"networks, N = 1000: Delta0 = {values.mean():.4f} "
+    f"+- {values.std(ddof=1) / np.sqrt(len(values)):.4f} (8 networks)"
+)
