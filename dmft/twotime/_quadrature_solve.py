@@ -17,14 +17,18 @@ from ._options import GaussianInitial, TwoTimeQuadratureOptions
 from ._process import step_coefficients
 from ._response import trapezoid_weights
 from ._solution import TwoTimeSolution
-from ._solve import checked_arguments
+from ._solve import (
+    RUNNING,
+    checked_arguments,
+    keep_iterating,
+    march_result,
+    next_status,
+)
 
 
 # Entries of a row of pair expectations computed at once; the rows are filled up to
 # the current time only, a chunk at a time.
 _CHUNK = 128
-
-_RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
 
 # Default tolerance of the implicit step by the grid's dtype (see the options).
 _TOL = {"float64": 1e-10, "float32": 1e-5}
@@ -141,10 +145,7 @@ def _solve(ensemble, ts, drive, initial, options, throw):
 
         def cond(loop):
             i, *_, error, _ = loop
-            going = (error >= tol) & jnp.isfinite(error)
-            return (
-                (status == _RUNNING) & (i < options.max_iterations) & ((i == 0) | going)
-            )
+            return keep_iterating(status, i, options.max_iterations, error, tol)
 
         def body(loop):
             # Anderson mixing of depth one (a secant step on the residual
@@ -202,15 +203,7 @@ def _solve(ensemble, ts, drive, initial, options, throw):
             m.at[j].set(mean),
             m_phi.at[j].set(m_phi_new),
         )
-        status = jnp.where(
-            status != _RUNNING,
-            status,
-            jnp.where(
-                ~jnp.isfinite(error),
-                _NONFINITE,
-                jnp.where(error < tol, _RUNNING, _MAX_ITERATIONS),
-            ),
-        )
+        status = next_status(status, error, tol)
         return (state, status, iterations + i), history
 
     m0, q0 = initial.mean.astype(dtype), initial.variance.astype(dtype)
@@ -225,18 +218,12 @@ def _solve(ensemble, ts, drive, initial, options, throw):
         .set(expectation(phi, m0, q0, rule=rule).astype(dtype)),
     )
     (state, status, iterations), history = lax.scan(
-        step, (state, jnp.asarray(_RUNNING), jnp.asarray(0)), jnp.arange(n - 1)
+        step, (state, jnp.asarray(RUNNING), jnp.asarray(0)), jnp.arange(n - 1)
     )
     C, _, c_phi, m, m_phi = state
     response = _response(ts, a, b, c)
     gain = expectation(phi, m, jnp.diagonal(C), order=1, rule=rule).astype(dtype)
-    result = RESULTS.where(
-        (status == _NONFINITE) | ~jnp.all(jnp.isfinite(C)),
-        RESULTS.nonfinite,
-        RESULTS.where(
-            status == _RUNNING, RESULTS.successful, RESULTS.max_iterations_reached
-        ),
-    )
+    result = march_result(status, C)
     if throw:
         history = result.error_if(history, result != RESULTS.successful)
     return TwoTimeSolution(

@@ -101,8 +101,41 @@ _CHUNK = 128
 # Default jitter by the dtype of the paths (see TwoTimeOptions).
 _JITTER = {"float64": 1e-10, "float32": 1e-5}
 
-# Status codes of the march over windows.
-_RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
+# Status codes of a march (over windows or time steps).
+RUNNING, _MAX_ITERATIONS, _NONFINITE = 0, 1, 2
+
+
+def keep_iterating(status, i, max_iterations, error, tol):
+    """Whether an inner iteration of a march goes on: nothing failed before, the
+    budget is not spent, and (after the first iteration) the error is finite and not
+    yet below `tol`."""
+    going = (error >= tol) & jnp.isfinite(error)
+    return (status == RUNNING) & (i < max_iterations) & ((i == 0) | going)
+
+
+def next_status(status, error, tol):
+    """The march's status after one window or step: a failure sticks; otherwise
+    non-finite, converged or out of iterations by its final `error`."""
+    return jnp.where(
+        status != RUNNING,
+        status,
+        jnp.where(
+            ~jnp.isfinite(error),
+            _NONFINITE,
+            jnp.where(error < tol, RUNNING, _MAX_ITERATIONS),
+        ),
+    )
+
+
+def march_result(status, C) -> RESULTS:
+    """The `RESULTS` item of a finished march whose covariance is `C`."""
+    return RESULTS.where(
+        (status == _NONFINITE) | ~jnp.all(jnp.isfinite(C)),
+        RESULTS.nonfinite,
+        RESULTS.where(
+            status == RUNNING, RESULTS.successful, RESULTS.max_iterations_reached
+        ),
+    )
 
 
 def _window_starts(n: int, window: int) -> Array:
@@ -233,9 +266,8 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
 
         def cond(loop):
             i, _, change, _ = loop
-            going = (change >= options.tol) & jnp.isfinite(change)
-            return (
-                (status == _RUNNING) & (i < options.max_iterations) & ((i == 0) | going)
+            return keep_iterating(
+                status, i, options.max_iterations, change, options.tol
             )
 
         def body(loop):
@@ -257,15 +289,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
             inverse, inverse_rows(rows, inverse, a), (a, 0)
         )
         state = (c_phi, m_phi, factor, inverse, *rest)
-        status = jnp.where(
-            status != _RUNNING,
-            status,
-            jnp.where(
-                ~jnp.isfinite(change),
-                _NONFINITE,
-                jnp.where(change < options.tol, _RUNNING, _MAX_ITERATIONS),
-            ),
-        )
+        status = next_status(status, change, options.tol)
         return (state, status, iterations + i), history
 
     p0 = phi(h0)
@@ -282,7 +306,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     # A window that fails leaves the later ones unrun.
     (state, status, iterations), history = lax.scan(
         march,
-        (state, jnp.asarray(_RUNNING), jnp.asarray(0)),
+        (state, jnp.asarray(RUNNING), jnp.asarray(0)),
         jnp.arange(starts.shape[0]),
     )
     *_, forcing, h, p = state
@@ -306,15 +330,7 @@ def _solve(ensemble, ts, drive, initial, options, key, with_noise, throw):
     else:
         response = response_phi = response_phi_err = jnp.zeros((n, n), ts.dtype)
 
-    result = RESULTS.where(
-        (status == _NONFINITE) | ~jnp.all(jnp.isfinite(C)),
-        RESULTS.nonfinite,
-        RESULTS.where(
-            status == _RUNNING,
-            RESULTS.successful,
-            RESULTS.max_iterations_reached,
-        ),
-    )
+    result = march_result(status, C)
     if throw:
         history = result.error_if(history, result != RESULTS.successful)
     return TwoTimeSolution(
